@@ -1,0 +1,61 @@
+"""Notice types and the elements each must carry before it may be queued (DESIGN.md §7)."""
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class NoticeType:
+    name: str
+    version: str
+    subject: str
+    rule: str
+    required: tuple[str, ...]
+
+
+_COMMON = ("division_name", "notice_date", "recipient_name")
+
+NOTICE_TYPES: dict[str, NoticeType] = {
+    t.name: t
+    for t in (
+        NoticeType(
+            "exclusion-mandatory", "1", "Hiring review {review_id}: mandatory exclusion",
+            "13 CSR 35-32.020 (7)(C)1", _COMMON + ("review_id", "prospect_id", "paragraphs"),
+        ),
+        NoticeType(
+            "designee-decision", "1", "Hiring review {review_id}: decision of the designee",
+            "13 CSR 35-32.020 (7)(C)2",
+            _COMMON + ("review_id", "prospect_id", "decision", "reasons", "decision_date",
+                       "review_right", "request_deadline"),
+        ),
+        NoticeType(
+            "review-request-refused", "1", "Hiring review {review_id}: request for review refused",
+            "13 CSR 35-32.020 (7)(C)2", _COMMON + ("review_id", "received_on", "reason", "rule_cited"),
+        ),
+        NoticeType(
+            "review-scheduled", "1", "Hiring review {review_id}: administrative review scheduled",
+            "13 CSR 35-32.020 (7)(C)2.C", _COMMON + ("review_id", "review_at", "review_place"),
+        ),
+        NoticeType(
+            "final-decision", "1", "Hiring review {review_id}: final decision of the director",
+            "13 CSR 35-32.020 (7)(C)2.D(II)",
+            _COMMON + ("review_id", "prospect_id", "decision", "reasons", "final_on"),
+        ),
+        NoticeType(
+            "task-escalation", "1", "Overdue: {count} task(s) past their due date",
+            "13 CSR 35-32.020 (7)(C)2.C", _COMMON + ("count", "tasks"),
+        ),
+        NoticeType(
+            "task-reminder", "1", "Reminder: {count} task(s) due soon",
+            "the division's task deadlines", _COMMON + ("count", "tasks"),
+        ),
+    )
+}
+
+
+def missing_elements(notice_type: NoticeType, context: dict[str, Any]) -> list[str]:
+    """Every required element that is absent or blank in context, in declaration order."""
+    return [
+        name for name in notice_type.required
+        if context.get(name) is None or (isinstance(context.get(name), str) and not context[name].strip())
+    ]

@@ -1,0 +1,187 @@
+"""SQLModel tables: the system of record (DESIGN.md §3). Alembic creates them; create_all only in tests."""
+
+from datetime import date, datetime, timezone
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _ts(**kw: Any) -> Any:
+    return Field(sa_column=Column(DateTime(timezone=True), **kw))
+
+
+class Role(StrEnum):
+    designee = "designee"
+    director = "director"
+    supervisor = "supervisor"
+    contract_admin = "contract_admin"
+    eligibility_worker = "eligibility_worker"
+    eligibility_supervisor = "eligibility_supervisor"
+    hearing_officer = "hearing_officer"
+
+
+class Staff(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=32)
+    full_name: str = Field(max_length=200)
+    email: str = Field(max_length=254)
+    active: bool = True
+
+
+class StaffRole(SQLModel, table=True):
+    __tablename__ = "staff_role"
+    staff_id: str = Field(foreign_key="staff.id", primary_key=True, max_length=32)
+    role: str = Field(primary_key=True, max_length=32)
+
+
+class Contractor(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=32)
+    name: str = Field(max_length=200)
+    email: str = Field(max_length=254)
+    address_line1: str = Field(max_length=200)
+    address_line2: str = Field(default="", max_length=200)
+    city: str = Field(max_length=100)
+    state: str = Field(max_length=2)
+    zip_code: str = Field(max_length=10)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only: rows are inserted, never updated or deleted."""
+
+    __tablename__ = "audit_event"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _ts(nullable=False, default=utcnow)
+    actor: str = Field(max_length=64)
+    action: str = Field(max_length=64, index=True)
+    subject_type: str = Field(max_length=32)
+    subject_id: str = Field(max_length=64, index=True)
+    rule: str = Field(default="", max_length=64)
+    flow_run_id: str | None = Field(default=None, max_length=36)
+    detail: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class TaskStatus(StrEnum):
+    open = "open"
+    done = "done"
+    deadline_passed = "deadline_passed"
+
+
+class OnDue(StrEnum):
+    """What the sweep does when a human task's due date passes (DESIGN.md §4.5)."""
+
+    remind = "remind"  # reminder only
+    escalate = "escalate"  # notice to a supervisor, task stays open
+    timer = "timer"  # resume the flow with the deadline event
+
+
+class HumanTask(SQLModel, table=True):
+    __tablename__ = "human_task"
+    __table_args__ = (UniqueConstraint("flow_run_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    flow_run_id: str = Field(max_length=36, index=True)
+    key: str = Field(max_length=64)
+    kind: str = Field(max_length=64)
+    subject_type: str = Field(max_length=32)
+    subject_id: str = Field(max_length=64, index=True)
+    required_role: str = Field(max_length=32)
+    due_date: date | None = Field(default=None, index=True)
+    on_due: str = Field(default=OnDue.remind, max_length=16)
+    status: str = Field(default=TaskStatus.open, max_length=16, index=True)
+    pause_key: str = Field(max_length=80)
+    attempts: int = 0
+    last_error: str | None = None
+    excluded_staff_id: str | None = Field(default=None, max_length=32)
+    decided_by: str | None = Field(default=None, max_length=32)
+    decision: dict | None = Field(default=None, sa_column=Column(JSON))
+    opened_at: datetime = _ts(nullable=False, default=utcnow)
+    closed_at: datetime | None = _ts(nullable=True)
+    reminded_on: date | None = None
+    escalated_on: date | None = None
+    resumed_at: datetime | None = _ts(nullable=True)
+
+
+class NoticeStatus(StrEnum):
+    queued = "queued"
+    sending = "sending"
+    sent = "sent"
+    failed = "failed"
+
+
+class Channel(StrEnum):
+    email = "email"
+    mail = "mail"
+
+
+class Notice(SQLModel, table=True):
+    """The outbox (DESIGN.md §7): written with the decision, delivered exactly once."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    notice_type: str = Field(max_length=64)
+    recipient_type: str = Field(max_length=32)
+    recipient_id: str = Field(max_length=64)
+    address: str = Field(max_length=254)
+    subject_type: str = Field(max_length=32)
+    subject_id: str = Field(max_length=64, index=True)
+    template: str = Field(max_length=100)
+    template_version: str = Field(max_length=16)
+    subject_line: str = Field(max_length=300)
+    body_text: str
+    body_html: str
+    content_hash: str = Field(max_length=64)
+    channel: str = Field(max_length=16)
+    idempotency_key: str = Field(max_length=200, unique=True)
+    status: str = Field(default=NoticeStatus.queued, max_length=16, index=True)
+    attempts: int = 0
+    next_attempt_at: datetime | None = _ts(nullable=True)
+    last_error: str | None = None
+    created_at: datetime = _ts(nullable=False, default=utcnow)
+    sent_at: datetime | None = _ts(nullable=True)
+
+
+class Prospect(SQLModel, table=True):
+    """A prospective employee screened by a contractor. Personal data stays here, never in Prefect."""
+
+    id: str = Field(primary_key=True, max_length=32)
+    full_name: str = Field(max_length=200)
+
+
+class HiringReview(SQLModel, table=True):
+    """A background-screening result and its review, 13 CSR 35-32.020 (7)(C)-(D)."""
+
+    __tablename__ = "hiring_review"
+    id: str = Field(primary_key=True, max_length=32)
+    contractor_id: str = Field(foreign_key="contractor.id", max_length=32)
+    prospect_id: str = Field(foreign_key="prospect.id", max_length=32)
+    screened_on: date
+    division_employee: bool = False
+    release_authorization: bool = False
+    status: str = Field(default="received", max_length=48, index=True)
+    exclusion_paragraphs: str = Field(default="", max_length=64)
+    designee_decision: str | None = Field(default=None, max_length=32)
+    designee_id: str | None = Field(default=None, max_length=32)
+    decision_date: date | None = None
+    designee_reasons: str | None = None
+    request_received_on: date | None = None
+    request_reasons: str | None = None
+    review_at: datetime | None = _ts(nullable=True)
+    review_place: str | None = Field(default=None, max_length=200)
+    recommendation: str | None = Field(default=None, max_length=16)
+    recommended_by: str | None = Field(default=None, max_length=32)
+    final_decision: str | None = Field(default=None, max_length=16)
+    final_by: str | None = Field(default=None, max_length=32)
+    final_on: date | None = None
+    flow_run_id: str | None = Field(default=None, max_length=36)
+
+
+class Offence(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    review_id: str = Field(foreign_key="hiring_review.id", max_length=32, index=True)
+    category: str = Field(max_length=48)
+    level: str = Field(max_length=16)
+    disposition: str = Field(max_length=16)
+    offence_date: date

@@ -1,0 +1,96 @@
+"""A real Prefect server, a runner serving our deployments, and a real SMTP server, for the session."""
+
+import os
+from datetime import date
+
+import httpx
+import pytest
+from sqlmodel import select
+
+from models.intake import OffenceIn, ScreeningResult
+from models.migrate import upgrade
+from models.tables import HumanTask, TaskStatus
+from tasks.context import settings, transaction
+from tasks.intake import start_review_run, store_screening
+from tasks.seed import seed_roster
+from tests.conftest import API_URL, PREFECT_PORT, RUN_DIR, SMTP_PORT
+from tests.stack import SmtpSink, start_prefect_server, start_runner, wait_until
+
+
+class Stack:
+    def __init__(self):
+        self.smtp = SmtpSink(SMTP_PORT).start()
+        upgrade(settings().database_url)
+        with transaction() as session:
+            seed_roster(session)
+        env = dict(os.environ)
+        self.server = start_prefect_server(PREFECT_PORT, RUN_DIR / "logs" / "server.log", env)
+        self.runner = start_runner(RUN_DIR / "logs" / "runner.log", env, API_URL)
+
+    def restart_runner(self, kill: bool = True) -> None:
+        self.runner.kill() if kill else self.runner.stop()
+        self.runner = start_runner(RUN_DIR / "logs" / "runner.log", dict(os.environ), API_URL)
+
+    def close(self) -> None:
+        self.runner.stop()
+        self.server.stop()
+        self.smtp.stop()
+
+
+@pytest.fixture(scope="session")
+def stack():
+    s = Stack()
+    yield s
+    s.close()
+
+
+def flow_run(run_id: str) -> dict:
+    return httpx.get(f"{API_URL}/flow_runs/{run_id}", timeout=10).json()
+
+
+def state_of(run_id: str) -> tuple[str, str]:
+    state = flow_run(run_id)["state"]
+    return state["type"], state["name"]
+
+
+def wait_for_task(run_id: str, key: str, timeout: float = 60) -> HumanTask:
+    """Until the run is suspended at the human task `key` (our row open, Prefect state PAUSED)."""
+    def ready():
+        with transaction() as session:
+            row = session.exec(select(HumanTask).where(HumanTask.flow_run_id == run_id,
+                                                       HumanTask.key == key)).first()
+        run_state = flow_run(run_id)["state"]
+        if run_state["type"] in ("FAILED", "CRASHED", "COMPLETED"):
+            raise AssertionError(f"run ended in {run_state['type']}: {run_state.get('message')}")
+        paused = run_state["type"] == "PAUSED" and run_state["state_details"].get("pause_key") == (
+            row.pause_key if row else None)
+        return row if row and row.status == TaskStatus.open and paused else None
+    return wait_until(ready, timeout, f"run {run_id} to suspend at {key}", interval=0.3)
+
+
+def wait_final(run_id: str, timeout: float = 60) -> dict:
+    def done():
+        run = flow_run(run_id)
+        return run if run["state"]["type"] in ("COMPLETED", "FAILED", "CRASHED") else None
+    return wait_until(done, timeout, f"run {run_id} to finish", interval=0.3)
+
+
+def resume(run_id: str, **run_input) -> httpx.Response:
+    """What the Prefect UI's Resume button sends."""
+    payload = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in run_input.items()}
+    response = httpx.post(f"{API_URL}/flow_runs/{run_id}/resume", json={"run_input": payload}, timeout=10)
+    response.raise_for_status()
+    assert response.json()["status"] == "ACCEPT", response.json()
+    return response
+
+
+def new_review(review_id: str, *, offences=(), employee=False, authorization=True,
+               contractor="C-001", as_of: date | None = None, prospect_name="Test Prospect") -> str:
+    result = ScreeningResult(
+        review_id=review_id, contractor_id=contractor, prospect_id=f"P-{review_id}",
+        prospect_name=prospect_name, screened_on=as_of or date(2026, 11, 2), division_employee=employee,
+        release_authorization=authorization, offences=[OffenceIn(**o) for o in offences],
+    )
+    with transaction() as session:
+        store_screening(session, result, actor="test")
+    return start_review_run(review_id, as_of)
