@@ -155,7 +155,7 @@ def record_review_requested(review_id: str, received_on: date, reasons: str, rec
     with _step(review_id, "review.requested", recorded_by, "13 CSR 35-32.020 (7)(C)2.A-B",
                {"received_on": received_on.isoformat()}) as (session, r):
         r.status, r.request_received_on, r.request_reasons = (
-            ReviewStatur_requested, received_on, reasons)
+            ReviewStatus.review_requested, received_on, reasons)
 
 
 @task(name="record-no-request")
@@ -175,7 +175,7 @@ def record_review_scheduled(review_id: str, attempt: int, review_date: date, rev
     with _step(review_id, "review.scheduled", scheduled_by, "13 CSR 35-32.020 (7)(C)2.C",
                {"review_date": review_date.isoformat(), "attempt": attempt}) as (session, r):
         r.status, r.review_at, r.review_place = (
-            ReviewStatur_scheduled, local, place)
+            ReviewStatus.review_scheduled, local, place)
         _notify(session, r, "review-scheduled", str(attempt), scheduled_on,
                 review_at=f"{review_date.isoformat()} at {review_time} (Central time)", review_place=place)
 
@@ -185,7 +185,7 @@ def record_continuance(review_id: str, attempt: int, designee_id: str) -> None:
     """(7)(C)2.C: continued at the contractor's request; to be rescheduled."""
     with _step(review_id, "review.continued", designee_id, "13 CSR 35-32.020 (7)(C)2.C",
                {"attempt": attempt}) as (session, r):
-        r.status = ReviewStatur_requested
+        r.status = ReviewStatus.review_requested
 
 
 @task(name="record-recommendation")

@@ -13,6 +13,7 @@ STAFF = [
     ("S-006", "Hector Villanueva", "eligibility_worker"),
     ("S-007", "June Abernathy", "eligibility_supervisor"),
     ("S-008", "Felix Marchetti", "hearing_officer"),
+    ("S-009", "Odette Brannigan", "designee;director"),  # acting director: separation of duties applies
 ]
 
 CONTRACTORS = [
@@ -25,10 +26,11 @@ CONTRACTORS = [
 
 def seed_roster(session: Session) -> None:
     """Insert or refresh the sample roster and contractors."""
-    for staff_id, name, role in STAFF:
+    for staff_id, name, roles in STAFF:
         slug = name.lower().replace(" ", ".")
         session.merge(Staff(id=staff_id, full_name=name, email=f"{slug}@dss.mo.example"))
-        session.merge(StaffRole(staff_id=staff_id, role=Role(role)))
+        for role in roles.split(";"):
+            session.merge(StaffRole(staff_id=staff_id, role=Role(role)))
     for cid, name, email, line1, city, zip_code in CONTRACTORS:
         session.merge(Contractor(id=cid, name=name, email=email, address_line1=line1, city=city,
                                  state="MO", zip_code=zip_code))

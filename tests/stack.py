@@ -6,8 +6,8 @@ import socket
 import subprocess
 import sys
 import time
-from email import message_from_bytes
-from email.message import Message
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 
 import httpx
@@ -100,7 +100,7 @@ class SmtpSink:
     def __init__(self, port: int):
         from aiosmtpd.controller import Controller
 
-        self.messages: list[Message] = []
+        self.messages: list[EmailMessage] = []
         self.reply: str | None = None  # e.g. "451 try later" to refuse the next deliveries
         sink = self
 
@@ -108,7 +108,7 @@ class SmtpSink:
             async def handle_DATA(self, server, session, envelope):
                 if sink.reply:
                     return sink.reply
-                sink.messages.append(message_from_bytes(envelope.content))
+                sink.messages.append(message_from_bytes(envelope.content, policy=policy.default))
                 return "250 OK"
 
         self.controller = Controller(Handler(), hostname="127.0.0.1", port=port)
@@ -121,5 +121,5 @@ class SmtpSink:
     def stop(self) -> None:
         self.controller.stop()
 
-    def to(self, address: str) -> list[Message]:
+    def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if m["To"] == address]

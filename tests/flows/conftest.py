@@ -1,6 +1,7 @@
 """A real Prefect server, a runner serving our deployments, and a real SMTP server, for the session."""
 
 import os
+import time
 from datetime import date
 
 import httpx
@@ -78,7 +79,11 @@ def wait_final(run_id: str, timeout: float = 60) -> dict:
 def resume(run_id: str, **run_input) -> httpx.Response:
     """What the Prefect UI's Resume button sends."""
     payload = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in run_input.items()}
-    response = httpx.post(f"{API_URL}/flow_runs/{run_id}/resume", json={"run_input": payload}, timeout=10)
+    for _ in range(5):  # like Prefect's own client, retry the server's 503 (SQLite busy)
+        response = httpx.post(f"{API_URL}/flow_runs/{run_id}/resume", json={"run_input": payload}, timeout=10)
+        if response.status_code != 503:
+            break
+        time.sleep(1)
     response.raise_for_status()
     assert response.json()["status"] == "ACCEPT", response.json()
     return response
@@ -94,3 +99,35 @@ def new_review(review_id: str, *, offences=(), employee=False, authorization=Tru
     with transaction() as session:
         store_screening(session, result, actor="test")
     return start_review_run(review_id, as_of)
+
+
+def form_description(run_id: str, pause_key: str) -> str:
+    """The markdown shown at the top of the resume dialog."""
+    r = httpx.get(f"{API_URL}/flow_runs/{run_id}/input/suspended-{pause_key}-description", timeout=10)
+    r.raise_for_status()
+    return r.json() if r.headers.get("content-type", "").startswith("application/json") else r.text
+
+
+def review_row(review_id: str):
+    from models.tables import HiringReview
+
+    with transaction() as session:
+        return session.get(HiringReview, review_id)
+
+
+def notices_for(review_id: str):
+    from models.tables import Notice
+
+    with transaction() as session:
+        return session.exec(select(Notice).where(Notice.subject_id == review_id).order_by(Notice.id)).all()
+
+
+def mails_about(smtp: SmtpSink, review_id: str) -> list:
+    return [m for m in smtp.messages if review_id in (m["Subject"] or "")]
+
+
+def run_sweep(as_of: date, timeout: float = 60) -> dict:
+    from prefect.deployments import run_deployment
+
+    run = run_deployment("deadline-sweep/deadline-sweep", parameters={"as_of": as_of.isoformat()}, timeout=0)
+    return wait_final(str(run.id), timeout)
