@@ -56,14 +56,14 @@ def fire_timers(as_of: date) -> list[str]:
 
 
 @task(name="resume-timed-out-runs", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
-async def resume_runs(flow_run_ids: list[str]) -> int:
+def resume_runs(flow_run_ids: list[str]) -> int:
     """Reschedule each suspended run so it re-enters its flow and meets the deadline event."""
     resumed = 0
-    async with get_client() as client:
+    with get_client(sync_client=True) as client:
         for run_id in flow_run_ids:
-            run = await client.read_flow_run(UUID(run_id))
+            run = client.read_flow_run(UUID(run_id))
             if run.state and run.state.is_paused():
-                await client.set_flow_run_state(UUID(run_id), Scheduled(name="Resuming"))
+                client.set_flow_run_state(UUID(run_id), Scheduled(name="Resuming"))
                 resumed += 1
     with transaction() as session:
         session.exec(update(HumanTask).where(HumanTask.flow_run_id.in_(flow_run_ids),

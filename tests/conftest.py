@@ -24,3 +24,5 @@ os.environ.update(
     CWA_UI_BASE_URL=f"http://127.0.0.1:{PREFECT_PORT}",
     CWA_DELIVERY_BACKOFF_SECONDS="0",
 )
+
+pytest_plugins = ["tests.workflow"]

@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from models.tables import AuditEvent
 from tasks.context import transaction
-from tests.flows.conftest import (form_description, mails_about, new_review, notices_for, resume,
+from tests.workflow import (form_description, mails_about, new_review, notices_for, resume,
                                   review_row, state_of, wait_final, wait_for_task)
 from tests.stack import wait_until
 

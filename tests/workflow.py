@@ -1,4 +1,4 @@
-"""A real Prefect server, a runner serving our deployments, and a real SMTP server, for the session."""
+"""Fixtures and helpers for flow and browser tests: a real Prefect server, a runner, a real SMTP server."""
 
 import os
 import time

@@ -1,0 +1,55 @@
+"""No personal data in Prefect (DESIGN.md §3): runs, parameters, logs, artifacts, inputs, descriptions."""
+
+import json
+from datetime import date
+
+import httpx
+
+from tasks.seed import CONTRACTORS, STAFF
+from tests.conftest import API_URL
+from tests.workflow import new_review, resume, run_sweep, wait_final, wait_for_task
+
+PROSPECT = "Zebulon Quartermaine-Ashby"
+
+
+def _everything_prefect_holds() -> str:
+    """Every run, task run, log, artifact, deployment, variable and run input the server has."""
+    def post(path: str, body: dict | None = None) -> list:
+        r = httpx.post(f"{API_URL}{path}", json=body or {}, timeout=30)
+        r.raise_for_status()
+        return r.json()
+
+    runs = post("/flow_runs/filter", {"limit": 200})
+    dumps = [runs, post("/task_runs/filter", {"limit": 200}), post("/logs/filter", {"limit": 200}),
+             post("/artifacts/filter", {"limit": 200}), post("/deployments/filter"),
+             post("/variables/filter"), post("/flows/filter")]
+    for offset in range(200, 5000, 200):
+        page = post("/logs/filter", {"limit": 200, "offset": offset})
+        if not page:
+            break
+        dumps.append(page)
+    for run in runs:
+        dumps.append(post(f"/flow_runs/{run['id']}/input/filter", {"prefix": "", "limit": 100}))
+    return json.dumps(dumps)
+
+
+def test_names_and_addresses_never_reach_prefect(stack):
+    rid = "HR-PII-1"
+    run_id = new_review(rid, prospect_name=PROSPECT, as_of=date(2026, 11, 2))
+    wait_for_task(run_id, "designee-response")
+    resume(run_id, decision="may not provide case management", reasons="History relevant to the duties.",
+           decision_date=date(2026, 11, 3), decided_by="S-004")  # refused: a supervisor is no designee
+    wait_for_task(run_id, "designee-response")
+    resume(run_id, decision="may not provide case management", reasons="History relevant to the duties.",
+           decision_date=date(2026, 11, 3), decided_by="S-001")
+    wait_for_task(run_id, "review-request-1")
+    resume(run_id, received_on=date(2026, 12, 20), reasons="Late.", decided_by="S-001")
+    assert wait_final(run_id)["state"]["type"] == "COMPLETED"
+    run_sweep(date(2026, 11, 16))
+
+    held = _everything_prefect_holds()
+    assert rid in held and "designee-response" in held  # the dump does cover our runs and forms
+    names = [PROSPECT] + [name for _, name, _ in STAFF] + [email for _, _, email, *_ in CONTRACTORS]
+    names += [part for name in [PROSPECT] + [n for _, n, _ in STAFF] for part in name.split()]
+    leaked = sorted({n for n in names if n.lower() in held.lower()})
+    assert leaked == []
