@@ -6,7 +6,7 @@ nothing when the step is already recorded (a resumed flow re-runs from the top).
 
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 from prefect import task
@@ -175,7 +175,7 @@ def record_review_scheduled(review_id: str, attempt: int, review_date: date, rev
     with _step(review_id, "review.scheduled", scheduled_by, "13 CSR 35-32.020 (7)(C)2.C",
                {"review_date": review_date.isoformat(), "attempt": attempt}) as (session, r):
         r.status, r.review_at, r.review_place = (
-            ReviewStatus.review_scheduled, local, place)
+            ReviewStatus.review_scheduled, local.astimezone(timezone.utc), place)
         _notify(session, r, "review-scheduled", str(attempt), scheduled_on,
                 review_at=f"{review_date.isoformat()} at {review_time} (Central time)", review_place=place)
 

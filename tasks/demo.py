@@ -1,0 +1,73 @@
+"""Sample reviews waiting at each kind of human task, for `cwa seed-demo` (fictional people)."""
+
+import time
+from datetime import date, timedelta
+from uuid import UUID
+
+from prefect.flow_runs import resume_flow_run
+from sqlmodel import select
+
+from models.intake import OffenceIn, ScreeningResult
+from models.tables import HiringReview, HumanTask, TaskStatus
+from tasks.context import division_today, transaction
+from tasks.intake import start_review_run, store_screening
+
+DENY = {"decision": "may not provide case management", "reasons": "History relevant to the duties (demo)."}
+ASSAULT = OffenceIn(category="violent_or_sexual", level="misdemeanor", offence_date=date(2012, 3, 4))
+OLD_DRUG = OffenceIn(category="drug_related", level="felony", offence_date=date(2015, 6, 1))
+
+
+def _wait_open(run_id: str, key: str, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with transaction() as session:
+            row = session.exec(select(HumanTask).where(HumanTask.flow_run_id == run_id,
+                                                       HumanTask.key == key)).first()
+        if row and row.status == TaskStatus.open:
+            from prefect import get_client
+
+            with get_client(sync_client=True) as client:
+                state = client.read_flow_run(UUID(run_id)).state
+            if state.is_paused() and state.state_details.pause_key == row.pause_key:
+                return
+        time.sleep(0.5)
+    raise TimeoutError(f"run {run_id} did not reach {key}; is the runner serving (make up)?")
+
+
+def _answer(run_id: str, key: str, answer: dict) -> None:
+    _wait_open(run_id, key)
+    resume_flow_run(UUID(run_id), run_input={k: v.isoformat() if isinstance(v, date) else v for k, v in answer.items()})
+
+
+def seed_demo_reviews(report=print) -> list[str]:
+    """Start the demo reviews and answer tasks until each waits where the demo wants it."""
+    today = division_today()
+    decided, received = today - timedelta(days=6), today - timedelta(days=1)
+    steps = [
+        ("designee-response", DENY | {"decision_date": decided, "decided_by": "S-001"}),
+        ("review-request-1", {"received_on": received, "reasons": "Rehabilitation since 2015.",
+                              "decided_by": "S-002"}),
+        ("schedule-review-1", {"review_date": today + timedelta(days=1), "review_time": "10:00",
+                               "place": "Room 210, 615 Howerton Ct, Jefferson City", "scheduled_on": today,
+                               "decided_by": "S-002"}),
+        ("review-held-1", {"outcome": "held: recommend the director affirm",
+                           "reasons": "No new information (demo).", "decided_by": "S-001"}),
+    ]
+    plan = [("HR-DEMO-01", [ASSAULT], 0), ("HR-DEMO-02", [OLD_DRUG], 0), ("HR-DEMO-03", [OLD_DRUG], 1),
+            ("HR-DEMO-04", [OLD_DRUG], 2), ("HR-DEMO-05", [OLD_DRUG], 3), ("HR-DEMO-06", [OLD_DRUG], 4)]
+    started = []
+    for n, (review_id, offences, answered) in enumerate(plan, start=1):
+        with transaction() as session:
+            if session.get(HiringReview, review_id):
+                report(f"{review_id} exists already: skipped")
+                continue
+            store_screening(session, ScreeningResult(
+                review_id=review_id, contractor_id=f"C-00{1 + n % 3}", prospect_id=f"P-90{n}",
+                prospect_name=f"Demo Applicant {n}", screened_on=decided, offences=offences,
+                release_authorization=True), actor="seed-demo")
+        run_id = start_review_run(review_id)
+        for key, answer in steps[:answered]:
+            _answer(run_id, key, answer)
+        report(f"{review_id}: run {run_id}")
+        started.append(review_id)
+    return started
