@@ -1,12 +1,13 @@
 """Serve every deployment with its schedule from one process (the embedded stack, DESIGN.md §8)."""
 
+import asyncio
 import os
 
 os.environ.setdefault("PREFECT_RESULTS_PERSIST_BY_DEFAULT", "true")
 os.environ.setdefault("PREFECT_RUNNER_POLL_FREQUENCY", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
-from prefect import serve  # noqa: E402
+from prefect.runner import Runner  # noqa: E402
 from prefect.client.schemas.schedules import CronSchedule  # noqa: E402
 
 from flows.deadline_sweep import deadline_sweep  # noqa: E402
@@ -16,18 +17,37 @@ from tasks.context import settings  # noqa: E402
 SWEEP_CRON = "0 6 * * *"  # every day at 06:00 in the division's time zone
 
 
-def deployments():
-    tz = settings().timezone
-    return [
-        hiring_exclusion_review.to_deployment(name="hiring-exclusion-review",
-                                              tags=["13-CSR-35-32.020"]),
-        deadline_sweep.to_deployment(name="deadline-sweep",
-                                     schedules=[CronSchedule(cron=SWEEP_CRON, timezone=tz)]),
-    ]
+def start_runs_from_a_forkserver() -> None:
+    """Start flow-run processes by forking a server that has Prefect and our flows imported.
+
+    Prefect spawns a fresh interpreter per run, which re-imports everything (about 1.5 s here) each
+    time a suspended run is resumed; a forkserver child starts in milliseconds. Only the runner's
+    process is affected: prefect.flow_engine uses multiprocessing for nothing else.
+    """
+    import multiprocessing
+
+    import prefect.flow_engine
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["prefect.flow_engine", "flows.hiring_review", "flows.deadline_sweep"])
+
+    class _Forkserver:
+        @staticmethod
+        def get_context(method=None):
+            return context
+
+    prefect.flow_engine.multiprocessing = _Forkserver()
 
 
 def main() -> None:
-    serve(*deployments(), limit=int(os.environ.get("CWA_RUNNER_LIMIT", "8")))
+    """Register both flows with one runner and run their scheduled and resumed runs."""
+    if os.environ.get("CWA_FORKSERVER", "1") == "1":
+        start_runs_from_a_forkserver()
+    runner = Runner(limit=int(os.environ.get("CWA_RUNNER_LIMIT", "8")), pause_on_shutdown=False)
+    runner.add_flow(hiring_exclusion_review, name="hiring-exclusion-review", tags=["13-CSR-35-32.020"])
+    runner.add_flow(deadline_sweep, name="deadline-sweep",
+                    schedules=[CronSchedule(cron=SWEEP_CRON, timezone=settings().timezone)])
+    asyncio.run(runner.start())
 
 
 if __name__ == "__main__":

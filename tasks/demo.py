@@ -17,7 +17,8 @@ ASSAULT = OffenceIn(category="violent_or_sexual", level="misdemeanor", offence_d
 OLD_DRUG = OffenceIn(category="drug_related", level="felony", offence_date=date(2015, 6, 1))
 
 
-def _wait_open(run_id: str, key: str, timeout: float = 120) -> None:
+def wait_for_human_task(run_id: str, key: str, timeout: float = 120) -> None:
+    """Until the run is suspended at the open human task `key`."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with transaction() as session:
@@ -35,7 +36,7 @@ def _wait_open(run_id: str, key: str, timeout: float = 120) -> None:
 
 
 def _answer(run_id: str, key: str, answer: dict) -> None:
-    _wait_open(run_id, key)
+    wait_for_human_task(run_id, key)
     resume_flow_run(UUID(run_id), run_input={k: v.isoformat() if isinstance(v, date) else v for k, v in answer.items()})
 
 

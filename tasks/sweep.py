@@ -8,7 +8,8 @@ from collections import defaultdict
 from uuid import UUID
 from datetime import date, datetime, timezone
 
-from prefect import get_client, task
+from prefect import get_client, get_run_logger, task
+from prefect.exceptions import ObjectNotFound
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Scheduled
 from sqlalchemy import func, insert, update
@@ -61,7 +62,11 @@ def resume_runs(flow_run_ids: list[str]) -> int:
     resumed = 0
     with get_client(sync_client=True) as client:
         for run_id in flow_run_ids:
-            run = client.read_flow_run(UUID(run_id))
+            try:
+                run = client.read_flow_run(UUID(run_id))
+            except ObjectNotFound:  # vacuumed from Prefect's history: our record already says why
+                get_run_logger().warning("flow run %s no longer exists in Prefect", run_id)
+                continue
             if run.state and run.state.is_paused():
                 client.set_flow_run_state(UUID(run_id), Scheduled(name="Resuming"))
                 resumed += 1

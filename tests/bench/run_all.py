@@ -1,0 +1,150 @@
+"""Benchmarks (printed as a table, never asserted): resume latency and the deadline sweep at scale.
+
+Starts its own Prefect server, runner and SMTP sink in a temporary folder.
+"""
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+from tests.stack import free_port  # noqa: E402
+
+WORK = Path(tempfile.mkdtemp(prefix="cwa-bench-"))
+PORT, SMTP_PORT = free_port(), free_port()
+API = f"http://127.0.0.1:{PORT}/api"
+os.environ.update(
+    PREFECT_HOME=str(WORK / "prefect-home"), PREFECT_API_URL=API, PREFECT_SERVER_ANALYTICS_ENABLED="false",
+    PREFECT_RESULTS_PERSIST_BY_DEFAULT="true", PREFECT_RUNNER_POLL_FREQUENCY="1",
+    PREFECT_LOGGING_LEVEL="WARNING", CWA_DATABASE_URL=f"sqlite:///{WORK / 'cwa.db'}",
+    CWA_SMTP_PORT=str(SMTP_PORT), CWA_UI_BASE_URL=f"http://127.0.0.1:{PORT}",
+)
+
+from rich.console import Console  # noqa: E402
+from rich.table import Table  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
+from sqlmodel import select  # noqa: E402
+
+from models.migrate import upgrade  # noqa: E402
+from models.tables import HumanTask, OnDue, TaskStatus  # noqa: E402
+from tasks.context import settings, transaction  # noqa: E402
+from tasks.seed import seed_roster  # noqa: E402
+from tests.stack import SmtpSink, start_prefect_server, start_runner  # noqa: E402
+
+RESUMES = 20
+SWEEP_TASKS = 10_000
+
+
+def _percentile(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+def bench_resume_latency() -> list[float]:
+    """Seconds from the resume call to the flow's next task having done its work (answer recorded)."""
+    from uuid import UUID
+
+    from prefect.flow_runs import resume_flow_run
+
+    from models.intake import ScreeningResult
+    from tasks.demo import wait_for_human_task
+    from tasks.intake import start_review_run, store_screening
+
+    runs = []
+    for n in range(RESUMES):
+        with transaction() as session:
+            store_screening(session, ScreeningResult(
+                review_id=f"HR-BENCH-{n:03d}", contractor_id="C-001", prospect_id=f"P-B{n}",
+                prospect_name="Bench Prospect", screened_on=date(2026, 11, 2)), actor="bench")
+        runs.append(start_review_run(f"HR-BENCH-{n:03d}", date(2026, 11, 2)))
+    for run_id in runs:
+        wait_for_human_task(run_id, "designee-response", timeout=180)
+    latencies = []
+    for run_id in runs:
+        t0 = time.perf_counter()
+        resume_flow_run(UUID(run_id), run_input={
+            "decision": "may provide case management", "reasons": "Benchmark.",
+            "decision_date": "2026-11-03", "decided_by": "S-001"})
+        while True:
+            with transaction() as session:
+                row = session.exec(select(HumanTask.status).where(
+                    HumanTask.flow_run_id == run_id, HumanTask.key == "designee-response")).one()
+            if row == TaskStatus.done:
+                break
+            time.sleep(0.05)
+        latencies.append(time.perf_counter() - t0)
+    return latencies
+
+
+def _open_tasks(as_of: date) -> None:
+    """10,000 open tasks: a fifth overdue for escalation, a fifth due for a reminder, 1% timers of
+    runs no longer in Prefect, the rest due later."""
+    rows = []
+    for n in range(SWEEP_TASKS):
+        kind = n % 100
+        if kind < 20:
+            due, on_due = as_of - timedelta(days=3), OnDue.escalate
+        elif kind < 40:
+            due, on_due = as_of, OnDue.remind
+        elif kind == 40:
+            due, on_due = as_of - timedelta(days=1), OnDue.timer
+        else:
+            due, on_due = as_of + timedelta(days=30 + n % 60), OnDue.remind
+        rows.append({"flow_run_id": f"00000000-0000-4000-8000-{n:012d}", "key": "bench", "kind": "bench task",
+                     "subject_type": "hiring_review", "subject_id": f"HR-B{n:05d}", "required_role": "designee",
+                     "due_date": due, "on_due": on_due, "status": TaskStatus.open, "pause_key": "bench",
+                     "attempts": 0})
+    with transaction() as session:
+        session.exec(insert(HumanTask), params=rows)
+
+
+def bench_sweep() -> list[tuple[str, float, dict]]:
+    from flows.deadline_sweep import deadline_sweep
+
+    as_of = date(2027, 3, 10)
+    _open_tasks(as_of)
+    results = []
+    for label in ("first sweep", "second sweep (same day)"):
+        t0 = time.perf_counter()
+        summary = deadline_sweep(as_of=as_of)
+        results.append((label, time.perf_counter() - t0, summary))
+    return results
+
+
+def main() -> None:
+    console = Console()
+    smtp = SmtpSink(SMTP_PORT).start()
+    upgrade(settings().database_url)
+    with transaction() as session:
+        seed_roster(session)
+    server = start_prefect_server(PORT, WORK / "server.log", dict(os.environ))
+    runner = start_runner(WORK / "runner.log", dict(os.environ), API)
+    try:
+        console.print(f"resume latency over {RESUMES} resumes ...")
+        latencies = bench_resume_latency()
+        runner.stop()
+        console.print(f"deadline sweep over {SWEEP_TASKS:,} open tasks ...")
+        sweeps = bench_sweep()
+    finally:
+        runner.stop()
+        server.stop()
+        smtp.stop()
+    table = Table(title="cwa benchmarks (2 cores; Prefect server on SQLite)")
+    for column in ("measure", "figure", "goal"):
+        table.add_column(column)
+    table.add_row("resume -> next task, p50", f"{statistics.median(latencies):.2f} s", "<= 3 s")
+    table.add_row("resume -> next task, p95", f"{_percentile(latencies, 95):.2f} s", "")
+    table.add_row("resume -> next task, max", f"{max(latencies):.2f} s", "")
+    for label, seconds, summary in sweeps:
+        detail = ", ".join(f"{k} {v}" for k, v in summary.items())
+        table.add_row(f"{label}, {SWEEP_TASKS:,} open tasks", f"{seconds:.2f} s", "<= 5 s")
+        table.add_row("", detail, "")
+    console.print(table)
+
+
+if __name__ == "__main__":
+    main()
