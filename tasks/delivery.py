@@ -106,13 +106,15 @@ def deliver_due_emails(limit: int = 1000) -> dict[str, int]:
     for notice_id in ids:
         if not _claim(notice_id):
             continue
-        with transaction() as session:
-            msg = build_email(session.get(Notice, notice_id), cfg)
         error = None
         try:
+            with transaction() as session:
+                msg = build_email(session.get(Notice, notice_id), cfg)
             send_email(msg, cfg)
         except DeliveryError as exc:
             error = exc
+        except Exception as exc:  # never leave a claimed notice in 'sending'
+            error = TransientDeliveryError(f"{type(exc).__name__}: {exc}")
         status = _settle(notice_id, error, cfg)
         counts["sent" if status == NoticeStatus.sent else "failed" if status == NoticeStatus.failed else "retry"] += 1
     return counts
