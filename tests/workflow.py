@@ -131,3 +131,15 @@ def run_sweep(as_of: date, timeout: float = 60) -> dict:
 
     run = run_deployment("deadline-sweep/deadline-sweep", parameters={"as_of": as_of.isoformat()}, timeout=0)
     return wait_final(str(run.id), timeout)
+
+
+DENY = {"decision": "may not provide case management", "reasons": "History relevant to the duties."}
+
+
+def denied_review(review_id: str, decided: date, **intake) -> str:
+    """A review the designee denied on `decided`, waiting for the contractor's request."""
+    run_id = new_review(review_id, as_of=decided, **intake)
+    wait_for_task(run_id, "designee-response")
+    resume(run_id, **DENY, decision_date=decided, decided_by="S-001")
+    wait_for_task(run_id, "review-request-1")
+    return run_id

@@ -6,11 +6,10 @@ from sqlmodel import select
 
 from models.tables import AuditEvent
 from tasks.context import transaction
-from tests.workflow import (form_description, mails_about, new_review, notices_for, resume,
+from tests.workflow import (DENY, denied_review, form_description, mails_about, new_review, notices_for, resume,
                                   review_row, state_of, wait_final, wait_for_task)
 from tests.stack import wait_until
 
-DENY = dict(decision="may not provide case management", reasons="Pattern of offences relevant to duties.")
 VIOLENT = {"category": "violent_or_sexual", "level": "misdemeanor", "offence_date": "2010-05-01"}
 OLD_DRUG = {"category": "drug_related", "level": "felony", "offence_date": "2019-01-15"}
 
@@ -93,10 +92,7 @@ def test_whole_review_from_intake_to_final_decision(stack):
 
 def test_late_request_is_refused_with_a_notice_that_says_why(stack):
     rid = "HR-T-LATE"
-    run_id = new_review(rid, as_of=date(2026, 10, 1))
-    wait_for_task(run_id, "designee-response")
-    resume(run_id, **DENY, decision_date=date(2026, 10, 1), decided_by="S-001")
-    wait_for_task(run_id, "review-request-1")
+    run_id = denied_review(rid, date(2026, 10, 1))
     resume(run_id, received_on=date(2026, 11, 2), reasons="We disagree.", decided_by="S-002")
     assert wait_final(run_id)["state"]["type"] == "COMPLETED"
     assert review_row(rid).status == "request_refused"
@@ -106,10 +102,7 @@ def test_late_request_is_refused_with_a_notice_that_says_why(stack):
 
 def test_unreasoned_request_is_refused_and_a_reasoned_one_still_accepted(stack):
     rid = "HR-T-NOREASON"
-    run_id = new_review(rid, as_of=date(2026, 11, 2))
-    wait_for_task(run_id, "designee-response")
-    resume(run_id, **DENY, decision_date=date(2026, 11, 2), decided_by="S-001")
-    wait_for_task(run_id, "review-request-1")
+    run_id = denied_review(rid, date(2026, 11, 2))
     resume(run_id, received_on=date(2026, 11, 5), reasons="", decided_by="S-002")
     wait_for_task(run_id, "review-request-2")
     refusal = _mail_count(stack, rid, 2)[-1].get_body(("plain",)).get_content()
@@ -121,10 +114,7 @@ def test_unreasoned_request_is_refused_and_a_reasoned_one_still_accepted(stack):
 
 def test_former_employee_without_signed_release_has_no_review(stack):
     rid = "HR-T-NOAUTH"
-    run_id = new_review(rid, employee=True, authorization=False, as_of=date(2026, 11, 2))
-    wait_for_task(run_id, "designee-response")
-    resume(run_id, **DENY, decision_date=date(2026, 11, 2), decided_by="S-001")
-    wait_for_task(run_id, "review-request-1")
+    run_id = denied_review(rid, date(2026, 11, 2), employee=True, authorization=False)
     decision = _mail_count(stack, rid, 1)[0].get_body(("plain",)).get_content()
     assert "does not apply" in decision and "(7)(D)1" in decision
     resume(run_id, received_on=date(2026, 11, 4), reasons="Please review.", decided_by="S-001")
@@ -135,10 +125,7 @@ def test_former_employee_without_signed_release_has_no_review(stack):
 
 def test_continuance_reschedules_and_the_exclusion_stays_in_effect(stack):
     rid = "HR-T-CONT"
-    run_id = new_review(rid, as_of=date(2026, 11, 2))
-    wait_for_task(run_id, "designee-response")
-    resume(run_id, **DENY, decision_date=date(2026, 11, 2), decided_by="S-001")
-    wait_for_task(run_id, "review-request-1")
+    run_id = denied_review(rid, date(2026, 11, 2))
     resume(run_id, received_on=date(2026, 11, 4), reasons="Disputed.", decided_by="S-001")
     wait_for_task(run_id, "schedule-review-1")
     resume(run_id, review_date=date(2026, 11, 5), review_time="09:30", place="Room 2",

@@ -6,11 +6,9 @@ from sqlmodel import func, select
 
 from models.tables import AuditEvent, HumanTask, Notice
 from tasks.context import transaction
-from tests.workflow import (new_review, resume, review_row, run_sweep, wait_final, wait_for_task)
+from tests.workflow import (denied_review, new_review, resume, review_row, run_sweep, wait_final,
+                            wait_for_task)
 from tests.stack import wait_until
-
-DENY = dict(decision="may not provide case management", reasons="Relevant history.")
-
 
 def _count(model, *where) -> int:
     with transaction() as session:
@@ -23,11 +21,8 @@ def _mails_mentioning(stack, text: str) -> list:
 
 def test_thirty_days_without_a_request_close_the_review_once(stack):
     rid = "HR-S-TIMER"
-    run_id = new_review(rid, as_of=date(2026, 10, 1))
-    wait_for_task(run_id, "designee-response")
-    resume(run_id, **DENY, decision_date=date(2026, 10, 1), decided_by="S-001")
-    task = wait_for_task(run_id, "review-request-1")
-    assert task.due_date == date(2026, 10, 31)
+    run_id = denied_review(rid, date(2026, 10, 1))
+    assert wait_for_task(run_id, "review-request-1").due_date == date(2026, 10, 31)
 
     assert run_sweep(date(2026, 10, 31))["state"]["type"] == "COMPLETED"  # the last day to ask
     assert wait_for_task(run_id, "review-request-1").status == "open"
@@ -45,10 +40,7 @@ def test_thirty_days_without_a_request_close_the_review_once(stack):
 
 def test_review_not_scheduled_by_the_third_business_day_is_escalated_once(stack):
     rid = "HR-S-ESC"
-    run_id = new_review(rid, as_of=date(2026, 11, 2))
-    wait_for_task(run_id, "designee-response")
-    resume(run_id, **DENY, decision_date=date(2026, 11, 2), decided_by="S-001")
-    wait_for_task(run_id, "review-request-1")
+    run_id = denied_review(rid, date(2026, 11, 2))
     resume(run_id, received_on=date(2026, 11, 20), reasons="Disputed.", decided_by="S-001")
     task = wait_for_task(run_id, "schedule-review-1")
     assert task.due_date == date(2026, 11, 25)
