@@ -5,12 +5,14 @@ from datetime import date, datetime, timezone
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import pydantic
 from prefect import get_client, task
 from prefect.cache_policies import NO_CACHE
 from prefect.flow_runs import suspend_flow_run
 from prefect.input import RunInput
 from prefect.input.run_input import keyset_from_base_key
 from prefect.utilities.asyncutils import run_coro_as_sync
+from pydantic.fields import FieldInfo
 from sqlmodel import select
 
 from models.errors import DomainError, RosterError
@@ -148,6 +150,19 @@ def _form_description(spec: TaskSpec, view: TaskView, description: str) -> str:
     return "\n".join(lines)
 
 
+def _with_defaults(form: type[F], description: str, initial: dict[str, Any]) -> type[F]:
+    """The form with true defaults filled in, keeping each field's title and help text
+    (RunInput.with_initial_data drops them)."""
+    fields = {
+        name: (form.model_fields[name].annotation,
+               FieldInfo.merge_field_infos(form.model_fields[name], default=value))
+        for name, value in initial.items()
+    }
+    shown = pydantic.create_model(form.__name__, __base__=form, **fields)
+    shown._description = description
+    return shown
+
+
 def _rule_error(validate: Callable[[Any], None] | None, answer: Any) -> str | None:
     try:
         if validate:
@@ -175,7 +190,7 @@ def ask(
             return form(**view.decision)
         if view.status == TaskStatus.deadline_passed:
             return DeadlinePassed(view.due)
-        shown = form.with_initial_data(description=_form_description(spec, view, description), **initial)
+        shown = _with_defaults(form, _form_description(spec, view, description), initial)
         answer = suspend_flow_run(wait_for_input=shown, key=view.pause_key, timeout=None)
         verdict = check_answer(view.id, answer.model_dump(mode="json"), spec.excluded_reason,
                                _rule_error(validate, answer))

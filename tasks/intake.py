@@ -41,5 +41,5 @@ def start_review_run(review_id: str, as_of=None) -> str:
     from prefect.deployments import run_deployment
 
     params = {"review_id": review_id} | ({"as_of": as_of.isoformat()} if as_of else {})
-    run = run_deployment(DEPLOYMENT, parameters=params, timeout=0)
+    run = run_deployment(DEPLOYMENT, parameters=params, timeout=0, _sync=True)
     return str(run.id)

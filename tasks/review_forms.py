@@ -8,16 +8,20 @@ from pydantic import Field
 
 from models.review import DesigneeDecision, Recommendation
 
-DECIDED_BY = Field(description="Your staff ID from the roster, e.g. S-001.", min_length=1, max_length=32)
-REASONS = Field(description="Written reasons. Refer to people by IDs only.", min_length=1, max_length=4000)
+DECIDED_BY = Field(title="Decided by (your staff ID)", description="Your staff ID from the roster, e.g. S-001.",
+                   min_length=1, max_length=32)
+REASONS = Field(title="Written reasons", description="Refer to people by IDs only; the box grows as you type.",
+                min_length=1, max_length=4000)
 
 
 class DesigneeResponse(RunInput):
     """(7)(C)2: may the individual provide case management services?"""
 
-    decision: DesigneeDecision = Field(description="The designee's written response to the contractor.")
+    decision: DesigneeDecision = Field(
+        description="May or may not the individual provide case management services under the contract?")
     reasons: str = REASONS
-    decision_date: date = Field(description="Date of the decision; the 30-day window runs from it.")
+    decision_date: date = Field(title="Decision date",
+                                description="Date of the decision; the 30-day window for a review runs from it.")
     decided_by: str = DECIDED_BY
 
 

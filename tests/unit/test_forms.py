@@ -1,0 +1,31 @@
+"""Resume forms as the Prefect UI receives them (their JSON schema)."""
+
+from datetime import date
+
+import pytest
+
+from tasks.human import _with_defaults
+from tasks.review_forms import DesigneeResponse, DirectorDecision, ReviewHeld, ReviewRequest, ScheduleReview
+
+FORMS = [DesigneeResponse, ReviewRequest, ScheduleReview, ReviewHeld, DirectorDecision]
+
+
+@pytest.mark.parametrize("form", FORMS, ids=lambda f: f.__name__)
+def test_every_field_has_help_text_and_decided_by_is_required(form):
+    schema = form.model_json_schema()
+    assert all(prop.get("description") for prop in schema["properties"].values())
+    assert "decided_by" in schema["required"]
+
+
+def test_a_default_keeps_the_title_and_help_text_of_its_field():
+    shown = _with_defaults(DesigneeResponse, "### heading", {"decision_date": date(2026, 11, 3)})
+    prop = shown.model_json_schema()["properties"]["decision_date"]
+    assert prop["default"] == "2026-11-03"
+    assert prop["title"] == "Decision date" and "30-day window" in prop["description"]
+    assert shown._description == "### heading"
+    assert "decided_by" in shown.model_json_schema()["required"]
+
+
+def test_a_time_that_is_not_hh_mm_is_refused_by_the_schema():
+    schema = ScheduleReview.model_json_schema()["properties"]["review_time"]
+    assert schema["pattern"] == r"^([01]\d|2[0-3]):[0-5]\d$"
