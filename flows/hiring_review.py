@@ -16,7 +16,7 @@ from tasks.delivery import deliver_notices
 from tasks.human import DeadlinePassed, TaskSpec, ask
 from tasks.review_forms import (DesigneeResponse, DirectorDecision, ReviewHeld, ReviewOutcome,
                                 ReviewRequest, ScheduleReview)
-from tasks.reviews import (SUBJECT, attach_run, load_review, record_awaiting_designee,
+from tasks.reviews import (SUBJECT, ReviewFacts, attach_run, load_review, record_awaiting_designee,
                            record_continuance, record_designee_decision, record_final_decision,
                            record_mandatory_exclusion, record_no_request, record_recommendation,
                            record_request_refused, record_review_requested, record_review_scheduled)
@@ -80,7 +80,7 @@ def hiring_exclusion_review(review_id: str, as_of: date | None = None) -> str:
     return final_status(director.decision).value
 
 
-def _await_request(review_id: str, facts, decision_date: date) -> ReviewRequest | None:
+def _await_request(review_id: str, facts: ReviewFacts, decision_date: date) -> ReviewRequest | None:
     """(7)(C)2.A-B, (7)(D)1: wait for a written request until the thirty days run out."""
     deadline = request_deadline(decision_date)
     attempt = 1

@@ -90,7 +90,6 @@ def attach_run(review_id: str, flow_run_id: str) -> None:
     with transaction() as session:
         review = _review(session, review_id)
         review.flow_run_id = flow_run_id
-        review.status = ReviewStatus.received if review.status == ReviewStatus.received else review.status
         session.add(review)
 
 

@@ -1,0 +1,60 @@
+"""The `cwa` command line against the test database."""
+
+from datetime import date
+
+from typer.testing import CliRunner
+
+from flows.cli import app
+from models.tables import HumanTask
+from tasks.context import transaction
+
+cli = CliRunner()
+
+
+def test_init_db_is_repeatable():
+    assert cli.invoke(app, ["init-db"]).exit_code == 0
+    result = cli.invoke(app, ["init-db"])
+    assert result.exit_code == 0 and "newest schema" in result.output
+
+
+def test_bad_staff_csv_imports_nothing_and_names_every_bad_row(tmp_path):
+    cli.invoke(app, ["init-db"])
+    path = tmp_path / "staff.csv"
+    path.write_text("id,full_name,email,roles,active\n"
+                    "S-900,Ada Example,ada@dss.mo.example,designee,true\n"
+                    "S-901,Bo Example,not-an-email,designee,true\n"
+                    "S-902,Cy Example,cy@dss.mo.example,boss,true\n")
+    result = cli.invoke(app, ["import-staff", str(path)])
+    assert result.exit_code == 1
+    assert "row 3" in result.output and "row 4" in result.output and "nothing imported" in result.output
+    good = tmp_path / "good.csv"
+    good.write_text("id,full_name,email,roles,active\nS-900,Ada Example,ada@dss.mo.example,designee;director,yes\n")
+    result = cli.invoke(app, ["import-staff", str(good)])
+    assert result.exit_code == 0 and "imported 1 staff" in result.output
+
+
+def test_intake_refuses_an_unknown_contractor(tmp_path):
+    cli.invoke(app, ["init-db"])
+    path = tmp_path / "screening.json"
+    path.write_text('{"review_id": "HR-CLI-1", "contractor_id": "C-NOPE", "prospect_id": "P-1",'
+                    ' "prospect_name": "Some One", "screened_on": "2026-11-02", "offences": []}')
+    result = cli.invoke(app, ["intake", str(path), "--no-start"])
+    assert result.exit_code == 1 and "no contractor 'C-NOPE'" in result.output
+
+
+def test_review_status_of_an_unknown_review_is_a_clear_error():
+    cli.invoke(app, ["init-db"])
+    result = cli.invoke(app, ["review-status", "HR-NOPE"])
+    assert result.exit_code == 1 and "no hiring review 'HR-NOPE'" in result.output
+
+
+def test_inbox_lists_open_tasks_with_overdue_marked():
+    cli.invoke(app, ["init-db"])
+    with transaction() as session:
+        session.add(HumanTask(flow_run_id="00000000-0000-4000-8000-00000000c11a", key="designee-response",
+                              kind="designee response", subject_type="hiring_review", subject_id="HR-CLI-INBOX",
+                              required_role="designee", due_date=date(2026, 11, 3), pause_key="designee-response"))
+    result = cli.invoke(app, ["inbox", "--as-of", "2026-11-04"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    line = next(line for line in result.output.splitlines() if "HR-CLI-INBOX" in line)
+    assert "2026-11-03" in line and "yes" in line
