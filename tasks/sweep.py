@@ -9,7 +9,7 @@ from uuid import UUID
 from datetime import date, datetime, timezone
 
 from prefect import get_client, get_run_logger, task
-from prefect.exceptions import ObjectNotFound
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Scheduled
 from sqlalchemy import func, insert, update
@@ -59,21 +59,24 @@ def fire_timers(as_of: date) -> list[str]:
 @task(name="resume-timed-out-runs", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 def resume_runs(flow_run_ids: list[str]) -> int:
     """Reschedule each suspended run so it re-enters its flow and meets the deadline event."""
-    resumed = 0
+    resumed, found = 0, set()
     with get_client(sync_client=True) as client:
-        for run_id in flow_run_ids:
-            try:
-                run = client.read_flow_run(UUID(run_id))
-            except ObjectNotFound:  # vacuumed from Prefect's history: our record already says why
-                get_run_logger().warning("flow run %s no longer exists in Prefect", run_id)
-                continue
-            if run.state and run.state.is_paused():
-                client.set_flow_run_state(UUID(run_id), Scheduled(name="Resuming"))
-                resumed += 1
+        for start in range(0, len(flow_run_ids), 200):
+            chunk = [UUID(run_id) for run_id in flow_run_ids[start:start + 200]]
+            runs = client.read_flow_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=chunk)),
+                                         limit=len(chunk))
+            for run in runs:
+                found.add(str(run.id))
+                if run.state and run.state.is_paused():
+                    client.set_flow_run_state(run.id, Scheduled(name="Resuming"))
+                    resumed += 1
+    gone = len(set(flow_run_ids) - found)  # vacuumed from Prefect's history: our record says why
     with transaction() as session:
         session.exec(update(HumanTask).where(HumanTask.flow_run_id.in_(flow_run_ids),
                                              HumanTask.status == TaskStatus.deadline_passed)
                      .values(resumed_at=datetime.now(timezone.utc)))
+    if gone:
+        get_run_logger().warning("%d timed-out run(s) no longer exist in Prefect; their tasks stay closed", gone)
     return resumed
 
 
