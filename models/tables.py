@@ -48,6 +48,7 @@ class Contractor(SQLModel, table=True):
     city: str = Field(max_length=100)
     state: str = Field(max_length=2)
     zip_code: str = Field(max_length=10)
+    email_opt_in: bool = Field(default=True, sa_column_kwargs={"server_default": "1"})
 
 
 class AuditEvent(SQLModel, table=True):
@@ -108,8 +109,11 @@ class HumanTask(SQLModel, table=True):
 class NoticeStatus(StrEnum):
     queued = "queued"
     sending = "sending"
-    sent = "sent"
-    failed = "failed"
+    sent = "sent"  # email accepted by the SMTP server; letter accepted by the print-and-mail service
+    batched = "batched"  # letter in a mailroom batch, waiting for the mailroom to confirm it was mailed
+    mailed = "mailed"
+    delivered = "delivered"
+    failed = "failed"  # dead letter: staff fix the cause and re-queue
 
 
 class Channel(StrEnum):
@@ -141,6 +145,13 @@ class Notice(SQLModel, table=True):
     last_error: str | None = None
     created_at: datetime = _ts(nullable=False, default=utcnow)
     sent_at: datetime | None = _ts(nullable=True)
+    postal_address: dict | None = Field(default=None, sa_column=Column(JSON))
+    letter_hash: str | None = Field(default=None, max_length=64)
+    provider_id: str | None = Field(default=None, max_length=100)
+    batch_id: str | None = Field(default=None, max_length=32, index=True)
+    mailed_on: date | None = None
+    expected_delivery: date | None = None
+    delivered_on: date | None = None
 
 
 class Prospect(SQLModel, table=True):
