@@ -12,7 +12,7 @@ from models.review import (DIRECTOR_DECISION_BUSINESS_DAYS, DESIGNEE_RESPONSE_BU
                            request_deadline, scheduling_due)
 from models.tables import OnDue, Role
 from tasks.context import current_flow_run_id, division_today
-from tasks.delivery import deliver_notices
+from tasks.outbox import deliver_notices
 from tasks.human import DeadlinePassed, TaskSpec, ask
 from tasks.review_forms import (DesigneeResponse, DirectorDecision, ReviewHeld, ReviewOutcome,
                                 ReviewRequest, ScheduleReview)

@@ -167,6 +167,22 @@ def _staff_row(values: Values) -> tuple[list[str], StaffRecord | None]:
                            roles=roles, active=active)
 
 
+def _label_problems(values: Values) -> list[str]:
+    """Name, street lines and city must also fit a mailing label (models.address), or letters fail."""
+    from models.address import AddressError, validate_address  # models.address builds on this module
+
+    try:
+        validate_address({"name": values["name"], "line1": values["address_line1"],
+                          "line2": values["address_line2"], "city": values["city"], "state": "MO",
+                          "zip_code": "65101"})
+    except AddressError as exc:
+        return [message for field, message in exc.problems if values.get(_COLUMN.get(field, field))]
+    return []
+
+
+_COLUMN = {"line1": "address_line1", "line2": "address_line2"}
+
+
 def _contractor_row(values: Values) -> tuple[list[str], ContractorRecord | None]:
     problems = _common(values, CONTRACTOR_COLUMNS)
     state, zip_code = values["state"], values["zip_code"]
@@ -176,6 +192,7 @@ def _contractor_row(values: Values) -> tuple[list[str], ContractorRecord | None]
         problems.append(f"state {state!r} is not a US state or territory code")
     if zip_code and not _ZIP.fullmatch(zip_code):
         problems.append(f"zip_code {zip_code!r} is not a ZIP code (12345 or 12345-6789)")
+    problems += _label_problems(values)
     if problems:
         return problems, None
     return [], ContractorRecord(**{c: values[c] for c in CONTRACTOR_COLUMNS})

@@ -4,13 +4,21 @@ from dataclasses import dataclass
 from typing import Any
 
 
+LETTER = "letter"  # a first-class letter always; an email copy to recipients who opted in
+EMAIL = "email"  # staff notices: email only
+
+
 @dataclass(frozen=True)
 class NoticeType:
+    """A notice: its template version, subject, the rule it is issued under, the elements it must
+    carry (refused before queueing when any is missing) and how it must go."""
+
     name: str
     version: str
     subject: str
     rule: str
     required: tuple[str, ...]
+    delivery: str = LETTER
 
 
 _COMMON = ("division_name", "notice_date", "recipient_name")
@@ -43,11 +51,17 @@ NOTICE_TYPES: dict[str, NoticeType] = {
         ),
         NoticeType(
             "task-escalation", "1", "Overdue: {count} task(s) past their due date",
-            "13 CSR 35-32.020 (7)(C)2.C", _COMMON + ("count", "tasks"),
+            "13 CSR 35-32.020 (7)(C)2.C", _COMMON + ("count", "tasks"), EMAIL,
         ),
         NoticeType(
             "task-reminder", "1", "Reminder: {count} task(s) due soon",
-            "the division's task deadlines", _COMMON + ("count", "tasks"),
+            "the division's task deadlines", _COMMON + ("count", "tasks"), EMAIL,
+        ),
+        NoticeType(
+            "adverse-action", "1", "Notice of adverse action: {action}",
+            "13 CSR 35-32.040 (5)",
+            _COMMON + ("action", "effective_date", "reasons", "rule_paragraph", "hearing_right", "how_to_ask",
+                       "last_day_to_ask"),
         ),
     )
 }

@@ -19,6 +19,16 @@ class Settings(BaseSettings):
     smtp_timeout: float = 10.0
 
     division_name: str = "Missouri Children's Division"
+    division_address: str = "P.O. Box 88; Jefferson City, MO 65103-0088"  # lines separated by ';'
+    division_phone: str = "(573) 522-8024"
+    division_email: str = "contracts@dss.mo.example"
+
+    mail_transport: str = "mailroom"  # or "print-api"
+    mailroom_dir: str = str(Path("data/mailroom").resolve())
+    print_api_url: str = "http://127.0.0.1:8090"
+    print_api_username: str = ""
+    print_api_password: str = ""
+    print_api_timeout: float = 10.0
     reminder_business_days: int = 1
     delivery_max_attempts: int = 5
     delivery_backoff_seconds: float = 60.0

@@ -142,10 +142,12 @@ class Notice(SQLModel, table=True):
     status: str = Field(default=NoticeStatus.queued, max_length=16, index=True)
     attempts: int = 0
     next_attempt_at: datetime | None = _ts(nullable=True)
+    claimed_at: datetime | None = _ts(nullable=True)
     last_error: str | None = None
     created_at: datetime = _ts(nullable=False, default=utcnow)
     sent_at: datetime | None = _ts(nullable=True)
     postal_address: dict | None = Field(default=None, sa_column=Column(JSON))
+    letter_body: str | None = None  # the notice's own text, before the email layout: what a letter prints
     letter_hash: str | None = Field(default=None, max_length=64)
     provider_id: str | None = Field(default=None, max_length=100)
     batch_id: str | None = Field(default=None, max_length=32, index=True)

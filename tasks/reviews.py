@@ -20,7 +20,7 @@ from models.review import (DesigneeDecision, Recommendation, ReviewStatus, final
 from models.tables import Contractor, HiringReview, Offence
 from tasks.audit import audit
 from tasks.context import settings, transaction
-from tasks.notices import queue_notice
+from tasks.notices import Recipient, notify
 
 SUBJECT = "hiring_review"
 
@@ -60,16 +60,23 @@ def load_review(review_id: str) -> ReviewFacts:
                            r.release_authorization, findings, r.decision_date, r.recommended_by)
 
 
+def contractor_recipient(contractor: Contractor) -> Recipient:
+    return Recipient(
+        type="contractor", id=contractor.id, name=contractor.name, email=contractor.email,
+        email_opt_in=contractor.email_opt_in,
+        postal={"name": contractor.name, "line1": contractor.address_line1, "line2": contractor.address_line2,
+                "city": contractor.city, "state": contractor.state, "zip_code": contractor.zip_code},
+    )
+
+
 def _notify(session: Session, review: HiringReview, notice_type: str, key: str, notice_date: date,
             **context) -> None:
-    contractor = session.get(Contractor, review.contractor_id)
-    queue_notice(
+    notify(
         session, notice_type=notice_type, key=f"{notice_type}:{review.id}:{key}",
-        recipient_type="contractor", recipient_id=contractor.id, address=contractor.email,
+        recipient=contractor_recipient(session.get(Contractor, review.contractor_id)),
         subject_type=SUBJECT, subject_id=review.id,
         context={"division_name": settings().division_name, "notice_date": notice_date.isoformat(),
-                 "recipient_name": contractor.name, "review_id": review.id,
-                 "prospect_id": review.prospect_id, **context},
+                 "review_id": review.id, "prospect_id": review.prospect_id, **context},
     )
 
 

@@ -9,6 +9,7 @@ from uuid import UUID
 from datetime import date, datetime, timezone
 
 from prefect import get_client, get_run_logger, task
+from prefect.artifacts import create_table_artifact
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Scheduled
@@ -18,7 +19,7 @@ from sqlmodel import Session, select
 from models.calendar import add_business_days
 from models.tables import AuditEvent, HumanTask, OnDue, Role, Staff, StaffRole, TaskStatus
 from tasks.context import current_flow_run_id, run_link, settings, transaction
-from tasks.notices import queue_notice
+from tasks.notices import Recipient, notify
 
 BATCH = 5000
 
@@ -95,10 +96,12 @@ def _staff_by_role(session: Session) -> dict[str, list[Staff]]:
 def _digest(session: Session, notice_type: str, staff: Staff, rows: list[HumanTask], as_of: date) -> None:
     ids = ",".join(str(r.id) for r in rows)
     key = f"{notice_type}:{staff.id}:{hashlib.sha256(ids.encode()).hexdigest()[:20]}"
-    queue_notice(session, notice_type=notice_type, key=key, recipient_type="staff", recipient_id=staff.id,
-                 address=staff.email, subject_type="staff", subject_id=staff.id,
-                 context={"division_name": settings().division_name, "notice_date": as_of.isoformat(),
-                          "recipient_name": staff.full_name, "count": len(rows), "tasks": _task_lines(rows)})
+    recipient = Recipient(type="staff", id=staff.id, name=staff.full_name, email=staff.email,
+                          email_opt_in=True, postal=None)
+    notify(session, notice_type=notice_type, key=key, recipient=recipient, subject_type="staff",
+           subject_id=staff.id, context={"division_name": settings().division_name,
+                                         "notice_date": as_of.isoformat(), "count": len(rows),
+                                         "tasks": _task_lines(rows)})
 
 
 @task(name="escalate-overdue-tasks", cache_policy=NO_CACHE)
@@ -157,3 +160,15 @@ def inbox_rows(as_of: date, limit: int | None = None) -> tuple[int, list[dict]]:
              "link": run_link(r.flow_run_id)}
             for r in rows
         ]
+
+
+@task(name="publish-staff-inbox", cache_policy=NO_CACHE)
+def publish_inbox(as_of: date) -> int:
+    """The open human tasks as a table artifact: task, role, due date, link to the run."""
+    total, rows = inbox_rows(as_of, settings().inbox_artifact_rows)
+    create_table_artifact(
+        key="staff-inbox", table=rows or [{"task": "(no open tasks)"}],
+        description=f"Open human tasks on {as_of.isoformat()}: {total} in all, soonest due first"
+                    + (f" (first {len(rows)} shown; `cwa inbox` lists all)" if total > len(rows) else ""),
+    )
+    return total

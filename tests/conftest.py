@@ -23,6 +23,7 @@ os.environ.update(
     CWA_SMTP_PORT=str(SMTP_PORT),
     CWA_UI_BASE_URL=f"http://127.0.0.1:{PREFECT_PORT}",
     CWA_DELIVERY_BACKOFF_SECONDS="0",
+    CWA_MAILROOM_DIR=str(RUN_DIR / "mailroom"),
 )
 
 pytest_plugins = ["tests.workflow"]

@@ -84,7 +84,10 @@ def test_whole_review_from_intake_to_final_decision(stack):
     mails = _mail_count(stack, rid, 3)
     assert [m["Subject"].split(": ", 1)[1] for m in mails] == [
         "decision of the designee", "administrative review scheduled", "final decision of the director"]
-    assert len({n.idempotency_key for n in notices_for(rid)}) == len(notices_for(rid)) == 3
+    keys = sorted(n.idempotency_key for n in notices_for(rid))
+    assert keys == sorted(f"{kind}:{rid}:1:{channel}" for kind in ("designee-decision", "review-scheduled",
+                                                                   "final-decision") for channel in ("mail", "email"))
+    assert {n.status for n in notices_for(rid) if n.channel == "mail"} == {"batched"}  # the mailroom's batch
     actions = _audit_actions(rid)
     assert actions.count("human_task.refused") == 2
     assert actions[-1] == "review.final_decision"

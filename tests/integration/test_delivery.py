@@ -21,13 +21,8 @@ from sqlmodel import select
 from models.migrate import upgrade
 from models.tables import Notice, NoticeStatus
 from tasks.context import settings, transaction
-from tasks.delivery import (
-    PermanentDeliveryError,
-    TransientDeliveryError,
-    build_email,
-    deliver_due_emails,
-    send_email,
-)
+from tasks.delivery import PermanentDeliveryError, TransientDeliveryError, build_email, send_email
+from tasks.outbox import deliver_due as deliver_due_emails
 from tasks.notices import queue_notice
 from tests.stack import SmtpSink, free_port
 

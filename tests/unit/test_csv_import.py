@@ -176,7 +176,11 @@ def test_parse_contractors_good(text, expected):
                  [(2, "address_line1 is blank"), (2, "city is blank"), (2, "state is blank"),
                   (2, "zip_code is blank")], id="blank-address"),
     pytest.param(f"C-001,{'n' * 201},office@acme.org,{GOOD_ADDRESS}",
-                 [(2, "name is 201 characters long (at most 200)")], id="name-too-long"),
+                 [(2, "name is 201 characters long (at most 200)"),
+                  (2, "name is 201 characters long (at most 40 on a mailing label)")], id="name-too-long"),
+    pytest.param(f"C-001,{'n' * 41},office@acme.org,{GOOD_ADDRESS}",
+                 [(2, "name is 41 characters long (at most 40 on a mailing label)")],
+                 id="name-longer-than-a-mailing-label"),
 ])
 def test_parse_contractors_bad(row, errors):
     assert rejected(parse_contractors, CONTRACTOR_HEADER + row + "\n") == errors

@@ -56,6 +56,13 @@ SAMPLES: dict[str, tuple[dict, str]] = {
     ),
     "task-escalation": ({"count": 2, "tasks": TASKS}, "tasks"),
     "task-reminder": ({"count": 2, "tasks": TASKS}, "tasks"),
+    "adverse-action": (
+        {"action": "removal from the Hand-Up program", "effective_date": "January 31, 2027",
+         "reasons": "Premiums unpaid for more than sixty days.", "rule_paragraph": "13 CSR 35-32.040 (4)(C)",
+         "hearing_right": "You may ask for a fair hearing.", "how_to_ask": "Write or call the division.",
+         "last_day_to_ask": "April 30, 2027"},
+        "reasons",
+    ),
 }
 
 TYPES = sorted(NOTICE_TYPES)
@@ -97,7 +104,8 @@ def test_every_body_template_variable_is_a_declared_required_element(notice_type
 
 @pytest.mark.parametrize("layout", ["layout.txt.j2", "layout.html.j2"])
 def test_layout_uses_only_common_elements_and_render_frame(layout):
-    assert template_variables(layout) <= set(COMMON) | {"body", "subject", "rule", "reference"}
+    frame = {"body", "intro", "sections", "contact", "subject", "rule", "reference"}
+    assert template_variables(layout) <= set(COMMON) | frame
 
 
 @pytest.mark.parametrize("notice_type", TYPES, ids=TYPES)
@@ -113,7 +121,8 @@ def test_renders_subject_text_and_html(notice_type):
         assert context["notice_date"] in part
         assert context["recipient_name"] in part
         assert kind.rule in part
-    assert rendered.html.lstrip().startswith("<!doctype html>")
+    assert rendered.html.lstrip().lower().startswith("<!doctype html>")
+    assert 'style="' in rendered.html  # CSS inlined for mail clients that drop <style>
     assert "{{" not in rendered.text and "{{" not in rendered.html
 
 

@@ -21,7 +21,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('email_opt_in', sa.Boolean(), server_default='1', nullable=False))
 
     with op.batch_alter_table('notice', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('claimed_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('postal_address', sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column('letter_body', sqlmodel.sql.sqltypes.AutoString(), nullable=True))
         batch_op.add_column(sa.Column('letter_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True))
         batch_op.add_column(sa.Column('provider_id', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True))
         batch_op.add_column(sa.Column('batch_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True))
@@ -43,7 +45,9 @@ def downgrade() -> None:
         batch_op.drop_column('batch_id')
         batch_op.drop_column('provider_id')
         batch_op.drop_column('letter_hash')
+        batch_op.drop_column('letter_body')
         batch_op.drop_column('postal_address')
+        batch_op.drop_column('claimed_at')
 
     with op.batch_alter_table('contractor', schema=None) as batch_op:
         batch_op.drop_column('email_opt_in')

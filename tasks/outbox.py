@@ -1,0 +1,180 @@
+"""Deliver the outbox, each notice exactly once (DESIGN.md §7): email over SMTP; letters to the mailroom
+batch of the day or to the print-and-mail service, chosen in settings."""
+
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import httpx
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from sqlalchemy import or_, update
+from sqlmodel import Session, select
+
+from models.address import PostalAddress
+from models.errors import DomainError
+from models.notice_types import LETTER, NOTICE_TYPES
+from models.settings import Settings
+from models.tables import Channel, Notice, NoticeStatus
+from tasks.audit import audit
+from tasks.context import settings, transaction
+from tasks.delivery import (DeliveryError, PermanentDeliveryError, TransientDeliveryError, build_email,
+                            send_email)
+from tasks.letters import Letter, letter_hash, render_letter
+from tasks.notices import contact_text, split_sections
+
+
+def letter_for(notice: Notice, cfg: Settings) -> Letter:
+    """The printed letter of a notice, from what the outbox row holds (the same bytes every time)."""
+    intro, sections = split_sections(notice.letter_body or "")
+    issued = notice.created_at if notice.created_at.tzinfo else notice.created_at.replace(tzinfo=timezone.utc)
+    return Letter(
+        division_name=cfg.division_name,
+        division_address_lines=tuple(line.strip() for line in cfg.division_address.split(";")),
+        contact_lines=(f"Telephone {cfg.division_phone}", f"Email {cfg.division_email}"),
+        notice_date=issued.astimezone(ZoneInfo(cfg.timezone)).date(),
+        reference=f"{notice.subject_id} / notice {notice.id}",
+        recipient_lines=tuple(PostalAddress(**notice.postal_address).lines()),
+        subject=notice.subject_line,
+        body="\n\n".join(intro),
+        sections=tuple(sections) + (("Contact", contact_text()),
+                                    ("Rule", f"This notice was issued under {NOTICE_TYPES[notice.notice_type].rule}.")),
+    )
+
+
+def _claim(notice_id: int) -> bool:
+    """Move one queued notice to 'sending'; False if another worker has it already."""
+    with transaction() as session:
+        result = session.exec(
+            update(Notice)
+            .where(Notice.id == notice_id, Notice.status == NoticeStatus.queued)
+            .values(status=NoticeStatus.sending, attempts=Notice.attempts + 1,
+                    claimed_at=datetime.now(timezone.utc))
+        )
+        return result.rowcount == 1
+
+
+def _settle(notice_id: int, error: DeliveryError | None, cfg: Settings) -> str:
+    now = datetime.now(timezone.utc)
+    with transaction() as session:
+        notice = session.get(Notice, notice_id)
+        if error is None:
+            if notice.status == NoticeStatus.sending:
+                notice.status, notice.sent_at = NoticeStatus.sent, now
+            notice.last_error = None
+        elif isinstance(error, PermanentDeliveryError) or notice.attempts >= cfg.delivery_max_attempts:
+            notice.status, notice.last_error = NoticeStatus.failed, str(error)
+        else:
+            notice.status, notice.last_error = NoticeStatus.queued, str(error)
+            delay = max(cfg.delivery_backoff_seconds * 2 ** (notice.attempts - 1),
+                        float(getattr(error, "retry_after", None) or 0))
+            notice.next_attempt_at = now + timedelta(seconds=delay)
+        session.add(notice)
+        return notice.status
+
+
+def _send_email(session: Session, notice: Notice, cfg: Settings) -> None:
+    pdf = None
+    if notice.postal_address and NOTICE_TYPES[notice.notice_type].delivery == LETTER:
+        pdf = render_letter(letter_for(notice, cfg))
+    send_email(build_email(notice, cfg, pdf), cfg)
+
+
+def _send_letter(session: Session, notice: Notice, cfg: Settings, today: date) -> None:
+    pdf = render_letter(letter_for(notice, cfg))
+    if cfg.mail_transport == "mailroom":
+        from pathlib import Path
+
+        from tasks.mailroom import add_to_batch
+
+        add_to_batch(session, root=Path(cfg.mailroom_dir), day=today, notice=notice, pdf=pdf)
+        return
+    from tasks.print_api import PrintApiConfig, send_letter
+
+    api = PrintApiConfig(cfg.print_api_url, cfg.print_api_username, cfg.print_api_password, cfg.print_api_timeout)
+    address = PostalAddress(**notice.postal_address)
+    recipient = {"name": address.name, "address_line1": address.line1, "address_line2": address.line2,
+                 "address_city": address.city, "address_state": address.state, "address_zip": address.zip_code}
+    with httpx.Client() as client:
+        receipt = send_letter(client, api, pdf=pdf, recipient=recipient, idempotency_key=notice.idempotency_key,
+                              description=f"{notice.notice_type} {notice.subject_id}")
+    notice.provider_id, notice.expected_delivery = receipt.provider_id, receipt.expected_delivery
+    notice.letter_hash = letter_hash(pdf)
+
+
+def deliver_due(limit: int = 1000, today: date | None = None) -> dict[str, int]:
+    """Deliver every queued notice whose retry time has come; returns counts by outcome."""
+    cfg = settings()
+    now = datetime.now(timezone.utc)
+    today = today or now.astimezone(ZoneInfo(cfg.timezone)).date()
+    with transaction() as session:
+        ids = session.exec(
+            select(Notice.id)
+            .where(Notice.status == NoticeStatus.queued)
+            .where(or_(Notice.next_attempt_at.is_(None), Notice.next_attempt_at <= now))
+            .order_by(Notice.id)
+            .limit(limit)
+        ).all()
+    counts = {"sent": 0, "batched": 0, "retry": 0, "failed": 0}
+    for notice_id in ids:
+        if not _claim(notice_id):
+            continue
+        error = None
+        try:
+            with transaction() as session:
+                notice = session.get(Notice, notice_id)
+                if notice.channel == Channel.mail:
+                    _send_letter(session, notice, cfg, today)
+                else:
+                    _send_email(session, notice, cfg)
+                session.add(notice)
+        except DeliveryError as exc:
+            error = exc
+        except DomainError as exc:  # a bad address, a refused batch: staff must fix it
+            error = PermanentDeliveryError(str(exc))
+        except Exception as exc:  # never leave a claimed notice in 'sending'
+            error = TransientDeliveryError(f"{type(exc).__name__}: {exc}")
+        status = _settle(notice_id, error, cfg)
+        counts[status if status in counts else "retry"] += 1
+    return counts
+
+
+def recover_stale(older_than: timedelta = timedelta(minutes=15)) -> dict[str, int]:
+    """Notices left in 'sending' by a process that stopped mid-delivery. A letter is queued again: its
+    idempotency key (print service) or file name (mailroom) makes a second letter impossible. An email
+    may have left: it goes to the dead letters for staff to check before re-queueing."""
+    cutoff = datetime.now(timezone.utc) - older_than
+    stale = (Notice.status == NoticeStatus.sending, Notice.claimed_at < cutoff)
+    with transaction() as session:
+        letters = session.exec(update(Notice).where(*stale, Notice.channel == Channel.mail)
+                               .values(status=NoticeStatus.queued)).rowcount
+        emails = session.exec(update(Notice).where(*stale, Notice.channel == Channel.email).values(
+            status=NoticeStatus.failed,
+            last_error="delivery stopped mid-send: the email may have gone; check before re-queueing")).rowcount
+    return {"letters re-queued": letters, "emails to check": emails}
+
+
+def requeue_failed(actor: str, notice_ids: list[int] | None = None) -> list[int]:
+    """Put dead letters back in the queue after staff fixed the cause (all of them, or these IDs)."""
+    with transaction() as session:
+        query = select(Notice.id).where(Notice.status == NoticeStatus.failed)
+        ids = list(session.exec(query.where(Notice.id.in_(notice_ids)) if notice_ids else query).all())
+        if ids:
+            session.exec(update(Notice).where(Notice.id.in_(ids))
+                         .values(status=NoticeStatus.queued, next_attempt_at=None, attempts=0))
+            audit(session, actor=actor, action="notice.requeued", subject_type="notice", subject_id="outbox",
+                  detail={"notice_ids": ids})
+        return ids
+
+
+@task(name="deliver-notices", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
+def deliver_notices() -> dict[str, int]:
+    """Deliver the outbox now (also run by the daily sweep)."""
+    counts = deliver_due()
+    get_run_logger().info("notices delivered: %s", counts)
+    return counts
+
+
+@task(name="recover-stale-notices", cache_policy=NO_CACHE)
+def recover_stale_notices() -> dict[str, int]:
+    """Notices a stopped process left half-delivered: nothing lost, nothing sent twice."""
+    return recover_stale()
