@@ -25,6 +25,7 @@ test: install
 
 bench: install
 	$(PY) tests/bench/run_all.py
+	$(PY) tests/bench/letters.py
 
 clean:
 	rm -rf $(VENV) data test-output .pytest_cache

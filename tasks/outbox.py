@@ -32,7 +32,7 @@ def letter_for(notice: Notice, cfg: Settings) -> Letter:
         division_address_lines=tuple(line.strip() for line in cfg.division_address.split(";")),
         contact_lines=(f"Telephone {cfg.division_phone}", f"Email {cfg.division_email}"),
         notice_date=issued.astimezone(ZoneInfo(cfg.timezone)).date(),
-        reference=f"{notice.subject_id} / notice {notice.id}",
+        reference=f"{notice.subject_id} / {notice.notice_type}",
         recipient_lines=tuple(PostalAddress(**notice.postal_address).lines()),
         subject=notice.subject_line,
         body="\n\n".join(intro),
