@@ -87,11 +87,14 @@ def intake(path: Path = typer.Argument(..., exists=True, dir_okay=False),
 @app.command()
 def inbox(as_of: str = typer.Option(None, help="Date (YYYY-MM-DD); default today.")) -> None:
     """Open human tasks, soonest due first, with links to the Prefect UI."""
-    from tasks.sweep import inbox_rows
+    from tasks.sweep import dead_letters, inbox_rows
 
     day = date.fromisoformat(as_of) if as_of else division_today()
     total, rows = inbox_rows(day)
     out.print(_table(f"Staff inbox on {day.isoformat()}: {total} open task(s)", rows))
+    failed = dead_letters()
+    if failed:
+        out.print(_table(f"{len(failed)} notice(s) could not be delivered: fix, then `cwa requeue`", failed))
 
 
 @app.command("review-status")

@@ -23,7 +23,7 @@ def deadline_sweep(as_of: date | None = None) -> dict[str, int]:
     update_progress_artifact(progress, 50.0)
     summary["tasks reminded"] = remind_due(as_of)
     update_progress_artifact(progress, 75.0)
-    summary.update({f"outbox: {k}": v for k, v in recover_stale_notices().items()})
+    summary.update({f"outbox: {k}": v for k, v in recover_stale_notices(as_of).items()})
     summary.update({f"notices {k}": v for k, v in deliver_notices().items()})
     summary["open tasks"] = publish_inbox(as_of)
     update_progress_artifact(progress, 100.0)

@@ -79,6 +79,12 @@ def _send_email(session: Session, notice: Notice, cfg: Settings) -> None:
     send_email(build_email(notice, cfg, pdf), cfg)
 
 
+def _api(cfg: Settings):
+    from tasks.print_api import PrintApiConfig
+
+    return PrintApiConfig(cfg.print_api_url, cfg.print_api_username, cfg.print_api_password, cfg.print_api_timeout)
+
+
 def _send_letter(session: Session, notice: Notice, cfg: Settings, today: date) -> None:
     pdf = render_letter(letter_for(notice, cfg))
     if cfg.mail_transport == "mailroom":
@@ -88,14 +94,13 @@ def _send_letter(session: Session, notice: Notice, cfg: Settings, today: date) -
 
         add_to_batch(session, root=Path(cfg.mailroom_dir), day=today, notice=notice, pdf=pdf)
         return
-    from tasks.print_api import PrintApiConfig, send_letter
+    from tasks.print_api import send_letter
 
-    api = PrintApiConfig(cfg.print_api_url, cfg.print_api_username, cfg.print_api_password, cfg.print_api_timeout)
     address = PostalAddress(**notice.postal_address)
     recipient = {"name": address.name, "address_line1": address.line1, "address_line2": address.line2,
                  "address_city": address.city, "address_state": address.state, "address_zip": address.zip_code}
     with httpx.Client() as client:
-        receipt = send_letter(client, api, pdf=pdf, recipient=recipient, idempotency_key=notice.idempotency_key,
+        receipt = send_letter(client, _api(cfg), pdf=pdf, recipient=recipient, idempotency_key=notice.idempotency_key,
                               description=f"{notice.notice_type} {notice.subject_id}")
     notice.provider_id, notice.expected_delivery = receipt.provider_id, receipt.expected_delivery
     notice.letter_hash = letter_hash(pdf)
@@ -153,6 +158,31 @@ def recover_stale(older_than: timedelta = timedelta(minutes=15)) -> dict[str, in
     return {"letters re-queued": letters, "emails to check": emails}
 
 
+def refresh_letters(today: date, limit: int = 500) -> int:
+    """Ask the print-and-mail service about letters it accepted; record the ones it reports delivered."""
+    cfg = settings()
+    if cfg.mail_transport != "print-api":
+        return 0
+    from tasks.print_api import get_letter
+
+    with transaction() as session:
+        pending = session.exec(select(Notice).where(Notice.channel == Channel.mail, Notice.status == NoticeStatus.sent,
+                                                    Notice.provider_id.is_not(None)).limit(limit)).all()
+        delivered = 0
+        with httpx.Client() as client:
+            for notice in pending:
+                try:
+                    receipt = get_letter(client, _api(cfg), notice.provider_id)
+                except DeliveryError:
+                    continue  # asked again at the next sweep
+                notice.expected_delivery = receipt.expected_delivery or notice.expected_delivery
+                if receipt.status == "delivered":
+                    notice.status, notice.delivered_on = NoticeStatus.delivered, today
+                    delivered += 1
+                session.add(notice)
+    return delivered
+
+
 def requeue_failed(actor: str, notice_ids: list[int] | None = None) -> list[int]:
     """Put dead letters back in the queue after staff fixed the cause (all of them, or these IDs)."""
     with transaction() as session:
@@ -175,6 +205,7 @@ def deliver_notices() -> dict[str, int]:
 
 
 @task(name="recover-stale-notices", cache_policy=NO_CACHE)
-def recover_stale_notices() -> dict[str, int]:
-    """Notices a stopped process left half-delivered: nothing lost, nothing sent twice."""
-    return recover_stale()
+def recover_stale_notices(today: date) -> dict[str, int]:
+    """Notices a stopped process left half-delivered (nothing lost, nothing sent twice), and letters
+    the print-and-mail service has since delivered."""
+    return recover_stale() | {"letters delivered": refresh_letters(today)}

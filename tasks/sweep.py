@@ -17,7 +17,8 @@ from sqlalchemy import func, insert, update
 from sqlmodel import Session, select
 
 from models.calendar import add_business_days
-from models.tables import AuditEvent, HumanTask, OnDue, Role, Staff, StaffRole, TaskStatus
+from models.tables import (AuditEvent, HumanTask, Notice, NoticeStatus, OnDue, Role, Staff, StaffRole,
+                           TaskStatus)
 from tasks.context import current_flow_run_id, run_link, settings, transaction
 from tasks.notices import Recipient, notify
 
@@ -162,9 +163,23 @@ def inbox_rows(as_of: date, limit: int | None = None) -> tuple[int, list[dict]]:
         ]
 
 
+def dead_letters(limit: int | None = None) -> list[dict]:
+    """Notices that failed for good, with the reason: staff fix the cause, then `cwa requeue`."""
+    with transaction() as session:
+        rows = session.exec(select(Notice).where(Notice.status == NoticeStatus.failed)
+                            .order_by(Notice.id).limit(limit)).all()
+        return [{"notice": n.id, "type": n.notice_type, "subject": n.subject_id, "to": n.recipient_id,
+                 "channel": n.channel, "reason": (n.last_error or "")[:200]} for n in rows]
+
+
 @task(name="publish-staff-inbox", cache_policy=NO_CACHE)
 def publish_inbox(as_of: date) -> int:
-    """The open human tasks as a table artifact: task, role, due date, link to the run."""
+    """The open human tasks and the dead-letter notices as table artifacts (IDs only)."""
+    failed = [{k: v for k, v in row.items() if k != "reason"}  # a reason may quote an address
+              for row in dead_letters(settings().inbox_artifact_rows)]
+    create_table_artifact(key="dead-letter-notices", table=failed or [{"notice": "(none)"}],
+                          description=f"Notices that could not be delivered ({len(failed)} shown): "
+                                      "`cwa notices` gives the reasons; fix, then `cwa requeue --by STAFF_ID`")
     total, rows = inbox_rows(as_of, settings().inbox_artifact_rows)
     create_table_artifact(
         key="staff-inbox", table=rows or [{"task": "(no open tasks)"}],

@@ -58,3 +58,19 @@ def test_inbox_lists_open_tasks_with_overdue_marked():
     assert result.exit_code == 0
     line = next(line for line in result.output.splitlines() if "HR-CLI-INBOX" in line)
     assert "2026-11-03" in line and "yes" in line
+
+
+def test_preview_writes_html_text_and_a_pdf_letter(tmp_path):
+    result = cli.invoke(app, ["preview", "adverse-action", "--out", str(tmp_path)])
+    assert result.exit_code == 0
+    assert (tmp_path / "adverse-action.pdf").read_bytes().startswith(b"%PDF")
+    assert "fair hearing" in (tmp_path / "adverse-action.html").read_text()
+    assert cli.invoke(app, ["preview", "no-such-notice"]).exit_code == 1
+
+
+def test_mailroom_confirm_and_requeue_report_clearly():
+    cli.invoke(app, ["init-db"])
+    result = cli.invoke(app, ["mailroom-confirm", "MR-1999-01-01", "--mailed-on", "1999-01-02", "--by", "S-005"])
+    assert result.exit_code == 1 and "MR-1999-01-01" in result.output
+    result = cli.invoke(app, ["requeue", "999999", "--by", "S-005"])
+    assert result.exit_code == 0 and "re-queued 0 notice(s)" in result.output

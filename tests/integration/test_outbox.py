@@ -174,3 +174,16 @@ def test_an_email_left_mid_send_goes_to_the_dead_letters_for_staff_to_check(smtp
     recover_stale()
     assert rows(key)["email"].status == "failed"
     assert "check before re-queueing" in rows(key)["email"].last_error
+
+
+def test_letters_the_service_reports_delivered_are_recorded(smtp, print_api):
+    from tasks.outbox import refresh_letters
+
+    key = decide(opt_in=False)
+    deliver_due()
+    sent = rows(key)["mail"]
+    assert refresh_letters(date(2026, 11, 27)) == 0 and rows(key)["mail"].status == "sent"
+    print_api.set_status(sent.provider_id, "delivered")
+    assert refresh_letters(date(2026, 11, 28)) >= 1
+    after = rows(key)["mail"]
+    assert (after.status, after.delivered_on) == ("delivered", date(2026, 11, 28))
