@@ -84,6 +84,21 @@ def intake(path: Path = typer.Argument(..., exists=True, dir_okay=False),
         out.print(f"review run {start_review_run(review_id)}")
 
 
+@app.command("start-plan")
+def start_plan(contract_id: str, plan_id: str = typer.Option(..., help="ID for the new plan, e.g. PIP-2026-001."),
+               outcome: list[str] = typer.Option(..., help="An outcome not met (repeat for several)."),
+               by: str = typer.Option(..., "--by", help="Your staff ID, for the audit trail.")) -> None:
+    """Open a practice improvement plan for a contract's missed outcomes and start its run."""
+    from tasks.plan_intake import open_plan, start_plan_run
+
+    try:
+        with transaction() as session:
+            open_plan(session, plan_id=plan_id, contract_id=contract_id, outcomes=outcome, actor=by)
+    except DomainError as exc:
+        _fail(str(exc))
+    out.print(f"plan {plan_id} opened; run {start_plan_run(plan_id)}")
+
+
 @app.command()
 def inbox(as_of: str = typer.Option(None, help="Date (YYYY-MM-DD); default today.")) -> None:
     """Open human tasks, soonest due first, with links to the Prefect UI."""

@@ -7,7 +7,7 @@ from prefect.artifacts import create_markdown_artifact, create_progress_artifact
 
 from tasks.context import division_today
 from tasks.outbox import deliver_notices, recover_stale_notices
-from tasks.sweep import escalate_overdue, fire_timers, publish_inbox, remind_due, resume_runs
+from tasks.sweep import escalate_overdue, fire_timers, publish_inbox, remind_due, remind_plans, resume_runs
 
 
 @flow(name="deadline-sweep", flow_run_name="deadline-sweep-{as_of}")
@@ -22,6 +22,7 @@ def deadline_sweep(as_of: date | None = None) -> dict[str, int]:
     summary["tasks escalated"] = escalate_overdue(as_of)
     update_progress_artifact(progress, 50.0)
     summary["tasks reminded"] = remind_due(as_of)
+    summary["plan reminders"] = remind_plans(as_of)
     update_progress_artifact(progress, 75.0)
     summary.update({f"outbox: {k}": v for k, v in recover_stale_notices(as_of).items()})
     summary.update({f"notices {k}": v for k, v in deliver_notices().items()})

@@ -12,6 +12,7 @@ from prefect.client.schemas.schedules import CronSchedule  # noqa: E402
 
 from flows.deadline_sweep import deadline_sweep  # noqa: E402
 from flows.hiring_review import hiring_exclusion_review  # noqa: E402
+from flows.improvement_plan import practice_improvement_plan  # noqa: E402
 from tasks.context import settings  # noqa: E402
 
 SWEEP_CRON = "0 6 * * *"  # every day at 06:00 in the division's time zone
@@ -29,7 +30,8 @@ def start_runs_from_a_forkserver() -> None:
     import prefect.flow_engine
 
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["prefect.flow_engine", "flows.hiring_review", "flows.deadline_sweep"])
+    context.set_forkserver_preload(["prefect.flow_engine", "flows.hiring_review", "flows.improvement_plan",
+                                     "flows.deadline_sweep"])
 
     class _Forkserver:
         @staticmethod
@@ -45,6 +47,7 @@ def main() -> None:
         start_runs_from_a_forkserver()
     runner = Runner(limit=int(os.environ.get("CWA_RUNNER_LIMIT", "8")), pause_on_shutdown=False)
     runner.add_flow(hiring_exclusion_review, name="hiring-exclusion-review", tags=["13-CSR-35-32.020"])
+    runner.add_flow(practice_improvement_plan, name="practice-improvement-plan", tags=["13-CSR-35-32.020"])
     runner.add_flow(deadline_sweep, name="deadline-sweep",
                     schedules=[CronSchedule(cron=SWEEP_CRON, timezone=settings().timezone)])
     asyncio.run(runner.start())

@@ -58,6 +58,30 @@ NOTICE_TYPES: dict[str, NoticeType] = {
             "the division's task deadlines", _COMMON + ("count", "tasks"), EMAIL,
         ),
         NoticeType(
+            "pip-required", "1", "Contract {contract_id}: practice improvement plan required",
+            "13 CSR 35-32.020 (16)", _COMMON + ("contract_id", "plan_id", "outcomes", "reasons"),
+        ),
+        NoticeType(
+            "pip-accepted", "1", "Contract {contract_id}: practice improvement plan {plan_id} accepted",
+            "13 CSR 35-32.020 (16)", _COMMON + ("contract_id", "plan_id", "effective_on", "days", "deadline"),
+        ),
+        NoticeType(
+            "pip-reminder", "1", "Contract {contract_id}: plan {plan_id} due {deadline} ({days_left} days)",
+            "13 CSR 35-32.020 (16)", _COMMON + ("contract_id", "plan_id", "deadline", "days_left"), EMAIL,
+        ),
+        NoticeType(
+            "pip-closed", "1", "Contract {contract_id}: practice improvement plan {plan_id} {outcome}",
+            "13 CSR 35-32.020 (16)", _COMMON + ("contract_id", "plan_id", "outcome", "detail"),
+        ),
+        NoticeType(
+            "pip-breach", "1", "Contract {contract_id}: breach of contract, plan {plan_id}",
+            "13 CSR 35-32.020 (16)", _COMMON + ("contract_id", "plan_id", "deadline"),
+        ),
+        NoticeType(
+            "pip-remedy", "1", "Contract {contract_id}: remedy for breach of plan {plan_id}",
+            "13 CSR 35-32.020 (15)-(16)", _COMMON + ("contract_id", "plan_id", "remedy", "detail", "effective_on"),
+        ),
+        NoticeType(
             "adverse-action", "1", "Notice of adverse action: {action}",
             "13 CSR 35-32.040 (5)",
             _COMMON + ("action", "effective_date", "reasons", "rule_paragraph", "hearing_right", "how_to_ask",

@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     print_api_password: str = ""
     print_api_timeout: float = 10.0
     reminder_business_days: int = 1
+    plan_reminder_days: str = "30,14,7"  # days before a practice improvement plan's deadline
     delivery_max_attempts: int = 5
     delivery_backoff_seconds: float = 60.0
     inbox_artifact_rows: int = 500

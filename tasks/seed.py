@@ -2,7 +2,9 @@
 
 from sqlmodel import Session
 
-from models.tables import Contractor, Role, Staff, StaffRole
+from datetime import date
+
+from models.tables import Contract, Contractor, Role, Staff, StaffRole
 
 STAFF = [
     ("S-001", "Dana Whitfield", "designee"),
@@ -34,3 +36,7 @@ def seed_roster(session: Session) -> None:
     for cid, name, email, line1, city, zip_code in CONTRACTORS:
         session.merge(Contractor(id=cid, name=name, email=email, address_line1=line1, city=city,
                                  state="MO", zip_code=zip_code))
+    session.flush()
+    for n, (cid, *_rest) in enumerate(CONTRACTORS, start=1):
+        session.merge(Contract(id=f"K-00{n}", contractor_id=cid, starts_on=date(2026, 7, 1),
+                               ends_on=date(2027, 6, 30)))

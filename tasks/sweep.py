@@ -5,8 +5,8 @@ Each step selects with SQL, writes in bulk per batch, and changes nothing when r
 
 import hashlib
 from collections import defaultdict
+from datetime import date, datetime, timedelta, timezone
 from uuid import UUID
-from datetime import date, datetime, timezone
 
 from prefect import get_client, get_run_logger, task
 from prefect.artifacts import create_table_artifact
@@ -17,10 +17,12 @@ from sqlalchemy import func, insert, update
 from sqlmodel import Session, select
 
 from models.calendar import add_business_days
-from models.tables import (AuditEvent, HumanTask, Notice, NoticeStatus, OnDue, Role, Staff, StaffRole,
-                           TaskStatus)
+from models.improvement_plan import reminder_due
+from models.tables import (AuditEvent, Contract, Contractor, HumanTask, ImprovementPlan, Notice, NoticeStatus,
+                           OnDue, Role, Staff, StaffRole, TaskStatus)
 from tasks.context import current_flow_run_id, run_link, settings, transaction
 from tasks.notices import Recipient, notify
+from tasks.reviews import contractor_recipient
 
 BATCH = 5000
 
@@ -94,8 +96,9 @@ def _staff_by_role(session: Session) -> dict[str, list[Staff]]:
     return found
 
 
-def _digest(session: Session, notice_type: str, staff: Staff, rows: list[HumanTask], as_of: date) -> None:
-    ids = ",".join(str(r.id) for r in rows)
+def _digest(session: Session, notice_type: str, staff: Staff, rows: list[HumanTask], as_of: date,
+            tag: str = "") -> None:
+    ids = tag + ",".join(str(r.id) for r in rows)
     key = f"{notice_type}:{staff.id}:{hashlib.sha256(ids.encode()).hexdigest()[:20]}"
     recipient = Recipient(type="staff", id=staff.id, name=staff.full_name, email=staff.email,
                           email_opt_in=True, postal=None)
@@ -145,6 +148,45 @@ def remind_due(as_of: date) -> int:
                 for person in staff[role]:
                     _digest(session, "task-reminder", person, role_rows, as_of)
             total += len(rows)
+
+
+PLAN_TASK = "verify-plan"
+
+
+@task(name="remind-plan-deadlines", cache_policy=NO_CACHE)
+def remind_plans(as_of: date) -> int:
+    """13 CSR 35-32.020 (16): remind the contractor, and the administrators in a digest, at each configured
+    number of days before a plan's deadline; each reminder once (its key names the offset)."""
+    offsets = tuple(sorted(int(d) for d in settings().plan_reminder_days.split(",") if d.strip()))
+    if not offsets:
+        return 0
+    sent = 0
+    with transaction() as session:
+        due = session.exec(
+            select(HumanTask, Contract, Contractor)
+            .join(ImprovementPlan, ImprovementPlan.id == HumanTask.subject_id)
+            .join(Contract, Contract.id == ImprovementPlan.contract_id)
+            .join(Contractor, Contractor.id == Contract.contractor_id)
+            .where(HumanTask.status == TaskStatus.open, HumanTask.key == PLAN_TASK,
+                   HumanTask.due_date >= as_of, HumanTask.due_date <= as_of + timedelta(days=offsets[-1]))
+        ).all()
+        owed = []
+        for task_row, contract, contractor in due:
+            offset = reminder_due(task_row.due_date, as_of, offsets)
+            context = {"division_name": settings().division_name, "notice_date": as_of.isoformat(),
+                       "contract_id": contract.id, "plan_id": task_row.subject_id,
+                       "deadline": task_row.due_date.isoformat(), "days_left": (task_row.due_date - as_of).days,
+                       "reference": task_row.subject_id}
+            rows = notify(session, notice_type="pip-reminder", key=f"pip-reminder:{task_row.subject_id}:{offset}",
+                          recipient=contractor_recipient(contractor), subject_type="improvement_plan",
+                          subject_id=task_row.subject_id, context=context)
+            if rows:
+                owed.append(task_row)
+                sent += 1
+        if owed:
+            for admin in _staff_by_role(session)[Role.contract_admin]:
+                _digest(session, "task-reminder", admin, owed, as_of, tag=f"plans-{as_of.isoformat()}:")
+    return sent
 
 
 def inbox_rows(as_of: date, limit: int | None = None) -> tuple[int, list[dict]]:
