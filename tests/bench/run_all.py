@@ -110,6 +110,30 @@ def _open_tasks(as_of: date) -> None:
         session.exec(insert(HumanTask), params=rows)
 
 
+def _open_plans(as_of: date) -> None:
+    """10,000 active plans under 100 contracts: a third owe a reminder today, 1% are past their deadline
+    (timers of runs no longer in Prefect), the rest are due later."""
+    contracts = [{"id": f"K-B{n:03d}", "contractor_id": "C-001", "region": "", "starts_on": date(2026, 7, 1),
+                  "ends_on": date(2027, 6, 30), "status": "active"} for n in range(100)]
+    plans, tasks = [], []
+    for n in range(SWEEP_TASKS):
+        kind = n % 100
+        due = (as_of + timedelta(days=(7, 14, 30)[n % 3]) if kind < 33 else
+               as_of - timedelta(days=1) if kind == 33 else as_of + timedelta(days=40 + n % 50))
+        plans.append({"id": f"PIP-B{n:05d}", "contract_id": f"K-B{n % 100:03d}", "outcomes_missed": ["bench"],
+                      "status": "active", "deadline": due})
+        tasks.append({"flow_run_id": f"00000000-0000-4000-9000-{n:012d}", "key": "verify-plan",
+                      "kind": "verify the plan's actions", "subject_type": "improvement_plan",
+                      "subject_id": f"PIP-B{n:05d}", "required_role": "contract_admin", "due_date": due,
+                      "on_due": OnDue.timer, "status": TaskStatus.open, "pause_key": "verify-plan", "attempts": 0})
+    from models.tables import Contract, ImprovementPlan
+
+    with transaction() as session:
+        session.exec(insert(Contract), params=contracts)
+        session.exec(insert(ImprovementPlan), params=plans)
+        session.exec(insert(HumanTask), params=tasks)
+
+
 def bench_sweep() -> list[tuple[str, float, dict]]:
     from flows.deadline_sweep import deadline_sweep
 
@@ -119,7 +143,13 @@ def bench_sweep() -> list[tuple[str, float, dict]]:
     for label in ("first sweep", "second sweep (same day)"):
         t0 = time.perf_counter()
         summary = deadline_sweep(as_of=as_of)
-        results.append((label, time.perf_counter() - t0, summary))
+        results.append((f"{label}, {SWEEP_TASKS:,} open tasks", time.perf_counter() - t0, summary))
+    plan_day = date(2027, 9, 10)
+    _open_plans(plan_day)
+    for label in ("plan sweep", "plan sweep again (same day)"):
+        t0 = time.perf_counter()
+        summary = deadline_sweep(as_of=plan_day)
+        results.append((f"{label}, {SWEEP_TASKS:,} open plans", time.perf_counter() - t0, summary))
     return results
 
 
@@ -149,7 +179,7 @@ def main() -> None:
     table.add_row("resume -> next task, max", f"{max(latencies):.2f} s", "")
     for label, seconds, summary in sweeps:
         detail = ", ".join(f"{k} {v}" for k, v in summary.items())
-        table.add_row(f"{label}, {SWEEP_TASKS:,} open tasks", f"{seconds:.2f} s", "<= 5 s")
+        table.add_row(label, f"{seconds:.2f} s", "<= 5 s")
         table.add_row("", detail, "")
     console.print(table)
 

@@ -137,3 +137,40 @@ def test_designee_answers_the_suspended_review_in_the_prefect_ui(chromium, stack
     assert review.designee_decision == DECISION
     assert review.decision_date == DECISION_DATE
     assert (review.designee_id, review.designee_reasons) == ("S-001", REASONS)
+
+
+def test_administrator_records_a_practice_improvement_plan_in_the_prefect_ui(chromium, stack, page):
+    """13 CSR 35-32.020 (16)(A)-(D): the plan form, filled by a contract administrator."""
+    from tasks.plan_intake import open_plan, start_plan_run
+    from tasks.context import transaction
+    from tests.workflow import resume
+
+    with transaction() as session:
+        open_plan(session, plan_id="PIP-E2E-1", contract_id="K-003", outcomes=["timely permanency"], actor="test")
+    run_id = start_plan_run("PIP-E2E-1", date(2026, 7, 15))
+    wait_for_task(run_id, "require-plan")
+    resume(run_id, require=True, reasons="Permanency below target.", decided_by="S-005")
+    wait_for_task(run_id, "record-plan")
+    try:
+        page.goto(f"{UI}/runs/flow-run/{run_id}")
+        page.get_by_role("button", name="Resume", exact=True).first.click()
+        form = page.get_by_role("dialog")
+        expect(form.get_by_role("heading", name=re.compile(r"Plan PIP-E2E-1"))).to_be_visible()
+        _field(form, "(A) Why the outcome was not achieved").locator("textarea").fill("Court delays.")
+        _field(form, "(B) Steps to meet the outcome").locator("textarea").fill("Monthly permanency staffings.")
+        _field(form, "(C) Individuals responsible").locator("textarea").fill("C. Diaz, permanency lead")
+        days = _field(form, "(D) Timeframe in calendar days").locator("input")
+        expect(days).to_have_value("90")  # the rule's default, shown to the administrator
+        days.fill("60")
+        _pick_date(page, _field(form, "Effective date"), date(2026, 8, 3))
+        _field(form, "Decided by (your staff ID)").locator("textarea").fill("S-005")
+        form.locator(".p-modal__body").evaluate("body => body.scrollTo(0, 0)")
+        page.screenshot(path=SHOTS / "plan-form.png")
+        form.get_by_role("button", name="Submit", exact=True).click()
+        expect(form).to_be_hidden()
+        task = wait_for_task(run_id, "verify-plan")
+    except BaseException:
+        page.screenshot(path=SHOTS / "failure.png", full_page=True)
+        (SHOTS / "failure.html").write_text(page.content())
+        raise
+    assert task.due_date == date(2026, 10, 2)  # 60 calendar days after August 3
