@@ -196,13 +196,14 @@ def mailroom_confirm(batch_id: str, mailed_on: str = typer.Option(..., help="Dat
 @app.command("seed-demo")
 def seed_demo() -> None:
     """Sample staff, contractors, and reviews waiting at each kind of human task (needs `make up`)."""
-    from tasks.demo import seed_demo_reviews
+    from tasks.demo import seed_demo_plans, seed_demo_reviews
     from tasks.seed import seed_roster
 
     with transaction() as session:
         seed_roster(session)
-    out.print("sample staff and contractors are in place")
+    out.print("sample staff, contractors and contracts are in place")
     seed_demo_reviews(report=out.print)
+    seed_demo_plans(report=out.print)
 
 
 if __name__ == "__main__":

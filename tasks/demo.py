@@ -1,4 +1,4 @@
-"""Sample reviews waiting at each kind of human task, for `cwa seed-demo` (fictional people)."""
+"""Sample reviews and plans waiting at each kind of human task, for `cwa seed-demo` (fictional people)."""
 
 import time
 from datetime import date, timedelta
@@ -8,7 +8,7 @@ from prefect.flow_runs import resume_flow_run
 from sqlmodel import select
 
 from models.intake import OffenceIn, ScreeningResult
-from models.tables import HiringReview, HumanTask, TaskStatus
+from models.tables import HiringReview, HumanTask, ImprovementPlan, TaskStatus
 from tasks.context import division_today, transaction
 from tasks.intake import start_review_run, store_screening
 
@@ -71,4 +71,34 @@ def seed_demo_reviews(report=print) -> list[str]:
             _answer(run_id, key, answer)
         report(f"{review_id}: run {run_id}")
         started.append(review_id)
+    return started
+
+
+def seed_demo_plans(report=print) -> list[str]:
+    """Practice improvement plans waiting at each of their human tasks."""
+    from tasks.plan_intake import open_plan, start_plan_run
+
+    today = division_today()
+    steps = [
+        ("require-plan", {"require": True, "reasons": "Placement stability below the contract goal (demo).",
+                          "decided_by": "S-005"}),
+        ("record-plan", {"reasons_not_achieved": "Caseworker turnover (demo).",
+                         "steps": "Hire two supervisors; weekly case reviews.",
+                         "responsible": "A. Reyes, program director", "timeframe_days": 90,
+                         "effective_on": today, "decided_by": "S-005"}),
+    ]
+    started = []
+    for answered, (plan_id, contract) in enumerate((("PIP-DEMO-01", "K-001"), ("PIP-DEMO-02", "K-002"),
+                                                    ("PIP-DEMO-03", "K-003"))):
+        with transaction() as session:
+            if session.get(ImprovementPlan, plan_id):
+                report(f"{plan_id} exists already: skipped")
+                continue
+            open_plan(session, plan_id=plan_id, contract_id=contract, outcomes=["placement stability"],
+                      actor="seed-demo")
+        run_id = start_plan_run(plan_id)
+        for key, answer in steps[:answered]:
+            _answer(run_id, key, answer)
+        report(f"{plan_id}: run {run_id}")
+        started.append(plan_id)
     return started
