@@ -45,11 +45,44 @@ def build_email(notice: Notice, cfg: Settings, letter_pdf: bytes | None = None) 
     return msg
 
 
-def send_email(msg: EmailMessage, cfg: Settings) -> None:
+class SmtpSession:
+    """One SMTP connection reused for a batch of messages; reopened after a failure."""
+
+    def __init__(self, cfg: Settings):
+        self.cfg, self.smtp = cfg, None
+
+    def send(self, msg: EmailMessage) -> None:
+        try:
+            if self.smtp is None:
+                self.smtp = smtplib.SMTP(self.cfg.smtp_host, self.cfg.smtp_port, timeout=self.cfg.smtp_timeout)
+            self.smtp.send_message(msg)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                pass
+            self.smtp = None
+
+    def __enter__(self) -> "SmtpSession":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def send_email(msg: EmailMessage, cfg: Settings, session: SmtpSession | None = None) -> None:
     """Hand one message to the SMTP server; classify failures as transient or permanent."""
     try:
-        with smtplib.SMTP(cfg.smtp_host, cfg.smtp_port, timeout=cfg.smtp_timeout) as smtp:
-            smtp.send_message(msg)
+        if session is not None:
+            session.send(msg)
+        else:
+            with SmtpSession(cfg) as own:
+                own.send(msg)
     except smtplib.SMTPResponseException as exc:
         kind = PermanentDeliveryError if exc.smtp_code >= 500 else TransientDeliveryError
         raise kind(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}") from exc

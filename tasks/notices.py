@@ -38,10 +38,11 @@ def _env() -> Environment:
     )
 
 
-def _undeclared(template_name: str) -> set[str]:
+@lru_cache(maxsize=64)
+def _undeclared(template_name: str) -> frozenset[str]:
     env = _env()
     source = env.loader.get_source(env, template_name)[0]
-    return meta.find_undeclared_variables(env.parse(source))
+    return frozenset(meta.find_undeclared_variables(env.parse(source)))
 
 
 def split_sections(body: str) -> tuple[list[str], list[tuple[str, str]]]:
@@ -109,8 +110,11 @@ def queue_notice(
     postal_address: dict | None = None,
 ) -> Notice | None:
     """Add an outbox row to the caller's transaction; None if this idempotency key was queued before."""
-    if session.exec(select(Notice.id).where(Notice.idempotency_key == key)).first() is not None:
-        return None
+    pending = session.info.setdefault("queued_notice_keys", set())
+    with session.no_autoflush:  # one flush per transaction, not one per notice
+        if key in pending or session.exec(select(Notice.id).where(Notice.idempotency_key == key)).first():
+            return None
+    pending.add(key)
     rendered = render_notice(notice_type, context)
     kind = NOTICE_TYPES[notice_type]
     notice = Notice(

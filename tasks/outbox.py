@@ -17,8 +17,8 @@ from models.settings import Settings
 from models.tables import Channel, Notice, NoticeStatus
 from tasks.audit import audit
 from tasks.context import settings, transaction
-from tasks.delivery import (DeliveryError, PermanentDeliveryError, TransientDeliveryError, build_email,
-                            send_email)
+from tasks.delivery import (DeliveryError, PermanentDeliveryError, SmtpSession, TransientDeliveryError,
+                            build_email, send_email)
 from tasks.letters import Letter, letter_hash, render_letter
 from tasks.notices import contact_text, split_sections
 
@@ -72,11 +72,11 @@ def _settle(notice_id: int, error: DeliveryError | None, cfg: Settings) -> str:
         return notice.status
 
 
-def _send_email(session: Session, notice: Notice, cfg: Settings) -> None:
+def _send_email(notice: Notice, cfg: Settings, smtp: SmtpSession) -> None:
     pdf = None
     if notice.postal_address and NOTICE_TYPES[notice.notice_type].delivery == LETTER:
         pdf = render_letter(letter_for(notice, cfg))
-    send_email(build_email(notice, cfg, pdf), cfg)
+    send_email(build_email(notice, cfg, pdf), cfg, smtp)
 
 
 def _api(cfg: Settings):
@@ -106,41 +106,49 @@ def _send_letter(session: Session, notice: Notice, cfg: Settings, today: date) -
     notice.letter_hash = letter_hash(pdf)
 
 
-def deliver_due(limit: int = 1000, today: date | None = None) -> dict[str, int]:
-    """Deliver every queued notice whose retry time has come; returns counts by outcome."""
+def deliver_due(limit: int = 1000, today: date | None = None, max_batches: int = 100) -> dict[str, int]:
+    """Deliver every queued notice whose retry time has come, a batch at a time; counts by outcome."""
     cfg = settings()
     now = datetime.now(timezone.utc)
     today = today or now.astimezone(ZoneInfo(cfg.timezone)).date()
-    with transaction() as session:
-        ids = session.exec(
-            select(Notice.id)
-            .where(Notice.status == NoticeStatus.queued)
-            .where(or_(Notice.next_attempt_at.is_(None), Notice.next_attempt_at <= now))
-            .order_by(Notice.id)
-            .limit(limit)
-        ).all()
     counts = {"sent": 0, "batched": 0, "retry": 0, "failed": 0}
-    for notice_id in ids:
-        if not _claim(notice_id):
-            continue
-        error = None
-        try:
+    tried: set[int] = set()
+    with SmtpSession(cfg) as smtp:
+        for _ in range(max_batches):
             with transaction() as session:
-                notice = session.get(Notice, notice_id)
-                if notice.channel == Channel.mail:
-                    _send_letter(session, notice, cfg, today)
-                else:
-                    _send_email(session, notice, cfg)
-                session.add(notice)
-        except DeliveryError as exc:
-            error = exc
-        except DomainError as exc:  # a bad address, a refused batch: staff must fix it
-            error = PermanentDeliveryError(str(exc))
-        except Exception as exc:  # never leave a claimed notice in 'sending'
-            error = TransientDeliveryError(f"{type(exc).__name__}: {exc}")
-        status = _settle(notice_id, error, cfg)
-        counts[status if status in counts else "retry"] += 1
+                ids = [i for i in session.exec(
+                    select(Notice.id)
+                    .where(Notice.status == NoticeStatus.queued)
+                    .where(or_(Notice.next_attempt_at.is_(None), Notice.next_attempt_at <= now))
+                    .order_by(Notice.id)
+                    .limit(limit + len(tried))
+                ).all() if i not in tried][:limit]
+            if not ids:
+                break
+            tried.update(ids)
+            for notice_id in ids:
+                if _claim(notice_id):
+                    status = _settle(notice_id, _deliver_one(notice_id, cfg, today, smtp), cfg)
+                    counts[status if status in counts else "retry"] += 1
     return counts
+
+
+def _deliver_one(notice_id: int, cfg: Settings, today: date, smtp: SmtpSession) -> DeliveryError | None:
+    try:
+        with transaction() as session:
+            notice = session.get(Notice, notice_id)
+            if notice.channel == Channel.mail:
+                _send_letter(session, notice, cfg, today)
+            else:
+                _send_email(notice, cfg, smtp)
+            session.add(notice)
+    except DeliveryError as exc:
+        return exc
+    except DomainError as exc:  # a bad address, a refused batch: staff must fix it
+        return PermanentDeliveryError(str(exc))
+    except Exception as exc:  # never leave a claimed notice in 'sending'
+        return TransientDeliveryError(f"{type(exc).__name__}: {exc}")
+    return None
 
 
 def recover_stale(older_than: timedelta = timedelta(minutes=15)) -> dict[str, int]:

@@ -26,6 +26,10 @@ SAMPLE = {
     "hearing_right": "You have the right to a fair hearing before a hearing officer.",
     "how_to_ask": "Ask by writing to the address above or by calling the number below.",
     "last_day_to_ask": "2027-04-30",
+    "contract_id": "K-001", "plan_id": "PIP-2026-001", "outcomes": "placement stability",
+    "effective_on": "2026-12-01", "days": 90, "deadline": "2027-03-01", "days_left": 14,
+    "outcome": "verified and closed", "detail": "The division verified that the actions in the plan were taken.",
+    "remedy": "reduce the contractor's caseload",
 }
 SAMPLE_ADDRESS = {"name": "Gateway Family Partners", "line1": "1200 Market St", "line2": "Suite 400",
                   "city": "St. Louis", "state": "MO", "zip_code": "63103-2814"}

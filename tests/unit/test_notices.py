@@ -63,6 +63,17 @@ SAMPLES: dict[str, tuple[dict, str]] = {
          "last_day_to_ask": "April 30, 2027"},
         "reasons",
     ),
+    "pip-required": ({"contract_id": "K-001", "plan_id": "PIP-1", "outcomes": "placement stability",
+                      "reasons": "Below target for two quarters."}, "reasons"),
+    "pip-accepted": ({"contract_id": "K-001", "plan_id": "PIP-1", "effective_on": "2026-12-01", "days": 90,
+                      "deadline": "2027-03-01"}, "plan_id"),
+    "pip-reminder": ({"contract_id": "K-001", "plan_id": "PIP-1", "deadline": "2027-03-01", "days_left": 14},
+                     "plan_id"),
+    "pip-closed": ({"contract_id": "K-001", "plan_id": "PIP-1", "outcome": "verified and closed",
+                    "detail": "Actions verified."}, "detail"),
+    "pip-breach": ({"contract_id": "K-001", "plan_id": "PIP-1", "deadline": "2027-03-01"}, "plan_id"),
+    "pip-remedy": ({"contract_id": "K-001", "plan_id": "PIP-1", "remedy": "terminate the contract",
+                    "detail": "Terminated for breach.", "effective_on": "2027-04-01"}, "detail"),
 }
 
 TYPES = sorted(NOTICE_TYPES)
