@@ -1,6 +1,7 @@
 """Daily deadline sweep (DESIGN.md §4.5, §6): timers, escalations, reminders, delivery, the staff inbox."""
 
 from datetime import date
+from time import perf_counter
 
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact, create_progress_artifact, update_progress_artifact
@@ -11,26 +12,32 @@ from tasks.sweep import escalate_overdue, fire_timers, publish_inbox, remind_due
 
 
 @flow(name="deadline-sweep", flow_run_name="deadline-sweep-{as_of}")
-def deadline_sweep(as_of: date | None = None) -> dict[str, int]:
-    """Run every deadline rule for as_of; running it twice for the same day sends nothing twice."""
+def deadline_sweep(as_of: date | None = None) -> dict[str, dict[str, float]]:
+    """Run every deadline rule for as_of; running it twice for the same day sends nothing twice.
+    Returns the counts of each step and the seconds it took (also published as artifacts)."""
     as_of = as_of or division_today()
+    steps = [
+        ("deadlines passed (runs resumed)", lambda: resume_runs(fire_timers(as_of))),
+        ("tasks escalated", lambda: escalate_overdue(as_of)),
+        ("tasks reminded", lambda: remind_due(as_of)),
+        ("plan reminders", lambda: remind_plans(as_of)),
+        ("outbox", lambda: recover_stale_notices(as_of)),
+        ("notices", deliver_notices),
+        ("open tasks", lambda: publish_inbox(as_of)),
+    ]
     progress = create_progress_artifact(0.0, description=f"Deadline sweep for {as_of.isoformat()}")
-    summary: dict[str, int] = {}
-    fired = fire_timers(as_of)
-    summary["deadlines passed (runs resumed)"] = resume_runs(fired)
-    update_progress_artifact(progress, 25.0)
-    summary["tasks escalated"] = escalate_overdue(as_of)
-    update_progress_artifact(progress, 50.0)
-    summary["tasks reminded"] = remind_due(as_of)
-    summary["plan reminders"] = remind_plans(as_of)
-    update_progress_artifact(progress, 75.0)
-    summary.update({f"outbox: {k}": v for k, v in recover_stale_notices(as_of).items()})
-    summary.update({f"notices {k}": v for k, v in deliver_notices().items()})
-    summary["open tasks"] = publish_inbox(as_of)
-    update_progress_artifact(progress, 100.0)
+    counts: dict[str, float] = {}
+    seconds: dict[str, float] = {}
+    for done, (label, step) in enumerate(steps, start=1):
+        started = perf_counter()
+        result = step()
+        seconds[label] = round(perf_counter() - started, 2)
+        counts.update({f"{label}: {k}": v for k, v in result.items()} if isinstance(result, dict) else {label: result})
+        update_progress_artifact(progress, 100.0 * done / len(steps))
     create_markdown_artifact(
         key="deadline-sweep-summary",
-        markdown="| step | count |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in summary.items()),
+        markdown="| step | count |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in counts.items())
+        + "\n\n| step | seconds |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in seconds.items()),
         description=f"Deadline sweep summary for {as_of.isoformat()}",
     )
-    return summary
+    return {"counts": counts, "seconds": seconds}

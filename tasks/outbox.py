@@ -41,35 +41,32 @@ def letter_for(notice: Notice, cfg: Settings) -> Letter:
     )
 
 
-def _claim(notice_id: int) -> bool:
-    """Move one queued notice to 'sending'; False if another worker has it already."""
+def _claim(ids: list[int]) -> list[int]:
+    """Move queued notices to 'sending' in one statement; returns the ones this worker got (another
+    worker's claims are left out: the statement only changes rows still queued)."""
     with transaction() as session:
-        result = session.exec(
-            update(Notice)
-            .where(Notice.id == notice_id, Notice.status == NoticeStatus.queued)
-            .values(status=NoticeStatus.sending, attempts=Notice.attempts + 1,
-                    claimed_at=datetime.now(timezone.utc))
-        )
-        return result.rowcount == 1
+        return list(session.exec(
+            update(Notice).where(Notice.id.in_(ids), Notice.status == NoticeStatus.queued)
+            .values(status=NoticeStatus.sending, attempts=Notice.attempts + 1, claimed_at=datetime.now(timezone.utc))
+            .returning(Notice.id)
+        ).scalars().all())
 
 
-def _settle(notice_id: int, error: DeliveryError | None, cfg: Settings) -> str:
+def _settle(notice: Notice, error: DeliveryError | None, cfg: Settings) -> str:
+    """Record the outcome on the notice: sent, queued again with backoff, or failed (dead letter)."""
     now = datetime.now(timezone.utc)
-    with transaction() as session:
-        notice = session.get(Notice, notice_id)
-        if error is None:
-            if notice.status == NoticeStatus.sending:
-                notice.status, notice.sent_at = NoticeStatus.sent, now
-            notice.last_error = None
-        elif isinstance(error, PermanentDeliveryError) or notice.attempts >= cfg.delivery_max_attempts:
-            notice.status, notice.last_error = NoticeStatus.failed, str(error)
-        else:
-            notice.status, notice.last_error = NoticeStatus.queued, str(error)
-            delay = max(cfg.delivery_backoff_seconds * 2 ** (notice.attempts - 1),
-                        float(getattr(error, "retry_after", None) or 0))
-            notice.next_attempt_at = now + timedelta(seconds=delay)
-        session.add(notice)
-        return notice.status
+    if error is None:
+        if notice.status == NoticeStatus.sending:
+            notice.status, notice.sent_at = NoticeStatus.sent, now
+        notice.last_error = None
+    elif isinstance(error, PermanentDeliveryError) or notice.attempts >= cfg.delivery_max_attempts:
+        notice.status, notice.last_error = NoticeStatus.failed, str(error)
+    else:
+        notice.status, notice.last_error = NoticeStatus.queued, str(error)
+        delay = max(cfg.delivery_backoff_seconds * 2 ** (notice.attempts - 1),
+                    float(getattr(error, "retry_after", None) or 0))
+        notice.next_attempt_at = now + timedelta(seconds=delay)
+    return notice.status
 
 
 def _send_email(notice: Notice, cfg: Settings, smtp: SmtpSession) -> None:
@@ -126,29 +123,31 @@ def deliver_due(limit: int = 1000, today: date | None = None, max_batches: int =
             if not ids:
                 break
             tried.update(ids)
-            for notice_id in ids:
-                if _claim(notice_id):
-                    status = _settle(notice_id, _deliver_one(notice_id, cfg, today, smtp), cfg)
-                    counts[status if status in counts else "retry"] += 1
+            for notice_id in _claim(ids):
+                status = _deliver_one(notice_id, cfg, today, smtp)
+                counts[status if status in counts else "retry"] += 1
     return counts
 
 
-def _deliver_one(notice_id: int, cfg: Settings, today: date, smtp: SmtpSession) -> DeliveryError | None:
-    try:
-        with transaction() as session:
-            notice = session.get(Notice, notice_id)
+def _deliver_one(notice_id: int, cfg: Settings, today: date, smtp: SmtpSession) -> str:
+    """Deliver one claimed notice and record the outcome in the same transaction."""
+    with transaction() as session:
+        notice = session.get(Notice, notice_id)
+        error = None
+        try:
             if notice.channel == Channel.mail:
                 _send_letter(session, notice, cfg, today)
             else:
                 _send_email(notice, cfg, smtp)
-            session.add(notice)
-    except DeliveryError as exc:
-        return exc
-    except DomainError as exc:  # a bad address, a refused batch: staff must fix it
-        return PermanentDeliveryError(str(exc))
-    except Exception as exc:  # never leave a claimed notice in 'sending'
-        return TransientDeliveryError(f"{type(exc).__name__}: {exc}")
-    return None
+        except DeliveryError as exc:
+            error = exc
+        except DomainError as exc:  # a bad address, a refused batch: staff must fix it
+            error = PermanentDeliveryError(str(exc))
+        except Exception as exc:  # never leave a claimed notice in 'sending'
+            error = TransientDeliveryError(f"{type(exc).__name__}: {exc}")
+        status = _settle(notice, error, cfg)
+        session.add(notice)
+        return status
 
 
 def recover_stale(older_than: timedelta = timedelta(minutes=15)) -> dict[str, int]:

@@ -178,9 +178,11 @@ def main() -> None:
     table.add_row("resume -> next task, p95", f"{_percentile(latencies, 95):.2f} s", "")
     table.add_row("resume -> next task, max", f"{max(latencies):.2f} s", "")
     for label, seconds, summary in sweeps:
-        detail = ", ".join(f"{k} {v}" for k, v in summary.items())
         table.add_row(label, f"{seconds:.2f} s", "<= 5 s")
-        table.add_row("", detail, "")
+        counts = ", ".join(f"{k} {v}" for k, v in summary["counts"].items() if v)
+        steps = ", ".join(f"{k} {v:.2f} s" for k, v in summary["seconds"].items() if v >= 0.05)
+        table.add_row("", f"counts: {counts or 'nothing to do'}", "")
+        table.add_row("", f"steps: {steps}", "")
     console.print(table)
 
 
