@@ -1,7 +1,6 @@
 """Database work of practice improvement plans, 13 CSR 35-32.020 (15)-(16): each step writes its decision,
 audit row and notice in one transaction, and a resumed run that repeats a step changes nothing."""
 
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -9,13 +8,12 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 from sqlmodel import Session
 
-from models.errors import NotFound
 from models.improvement_plan import PlanStatus, Remedy, parse_responsible, plan_deadline
 from models.tables import Contract, Contractor, ImprovementPlan
-from tasks.audit import audit
 from tasks.context import settings, transaction
 from tasks.notices import notify
 from tasks.reviews import contractor_recipient
+from tasks.steps import get_record, recorded_step
 
 SUBJECT = "improvement_plan"
 RULE = "13 CSR 35-32.020 (16)"
@@ -32,10 +30,7 @@ class PlanFacts:
 
 
 def _plan(session: Session, plan_id: str) -> ImprovementPlan:
-    plan = session.get(ImprovementPlan, plan_id)
-    if plan is None:
-        raise NotFound(f"no improvement plan {plan_id!r}")
-    return plan
+    return get_record(session, ImprovementPlan, plan_id, "improvement plan")
 
 
 @task(name="load-plan", cache_policy=NO_CACHE)
@@ -51,14 +46,9 @@ def load_plan(plan_id: str, flow_run_id: str | None) -> PlanFacts:
                          plan.status, plan.deadline)
 
 
-@contextmanager
 def _step(plan_id: str, action: str, actor: str, rule: str, detail: dict | None = None):
-    with transaction() as session:
-        plan = _plan(session, plan_id)
-        audit(session, actor=actor, action=action, subject_type=SUBJECT, subject_id=plan_id, rule=rule,
-              detail=detail)
-        yield session, plan
-        session.add(plan)
+    return recorded_step(ImprovementPlan, plan_id, what="improvement plan", subject_type=SUBJECT, action=action,
+                         actor=actor, rule=rule, detail=detail)
 
 
 def _notify(session: Session, plan: ImprovementPlan, notice_type: str, key: str, notice_date: date,

@@ -4,7 +4,6 @@ Each record_* task writes the decision, its audit row and its notice in one tran
 nothing when the step is already recorded (a resumed flow re-runs from the top).
 """
 
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
@@ -13,14 +12,13 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 from sqlmodel import Session, select
 
-from models.errors import NotFound
 from models.exclusions import Category, Disposition, Finding, Level
 from models.review import (DesigneeDecision, Recommendation, ReviewStatus, final_status,
                            request_deadline, review_available)
 from models.tables import Contractor, HiringReview, Offence
-from tasks.audit import audit
 from tasks.context import settings, transaction
 from tasks.notices import Recipient, notify
+from tasks.steps import get_record, recorded_step
 
 SUBJECT = "hiring_review"
 
@@ -41,10 +39,7 @@ class ReviewFacts:
 
 
 def _review(session: Session, review_id: str) -> HiringReview:
-    review = session.get(HiringReview, review_id)
-    if review is None:
-        raise NotFound(f"no hiring review {review_id!r}")
-    return review
+    return get_record(session, HiringReview, review_id, "hiring review")
 
 
 @task(name="load-review", cache_policy=NO_CACHE)
@@ -80,15 +75,9 @@ def _notify(session: Session, review: HiringReview, notice_type: str, key: str, 
     )
 
 
-@contextmanager
 def _step(review_id: str, action: str, actor: str, rule: str, detail: dict | None = None):
-    """One transaction: load the review, audit the step, save what the caller changed."""
-    with transaction() as session:
-        review = _review(session, review_id)
-        audit(session, actor=actor, action=action, subject_type=SUBJECT, subject_id=review_id,
-              rule=rule, detail=detail)
-        yield session, review
-        session.add(review)
+    return recorded_step(HiringReview, review_id, what="hiring review", subject_type=SUBJECT, action=action,
+                         actor=actor, rule=rule, detail=detail)
 
 
 @task(name="attach-run")
