@@ -40,7 +40,7 @@ echo "serving the deployments (log: data/logs/runner.log)"
 pids+=($!)
 for _ in $(seq 1 120); do
   n=$(curl -sf -X POST -H 'content-type: application/json' -d '{}' "$PREFECT_API_URL/deployments/count" || echo 0)
-  [ "${n:-0}" -ge 3 ] && break; sleep 0.5
+  [ "${n:-0}" -ge 4 ] && break; sleep 0.5
 done
 if [ "${CWA_SEED_DEMO:-0}" = 1 ]; then
   "$PY" -m flows.cli seed-demo

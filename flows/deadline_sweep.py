@@ -1,4 +1,5 @@
-"""Daily deadline sweep (DESIGN.md §4.5, §6): timers, escalations, reminders, delivery, the staff inbox."""
+"""Daily deadline sweep (DESIGN.md §4.5, §6): timers, escalations, reminders, the staff inbox; the notices it
+queues are delivered by an outbox-delivery run it starts."""
 
 from datetime import date
 from time import perf_counter
@@ -7,7 +8,8 @@ from prefect import flow
 from prefect.artifacts import create_markdown_artifact, create_progress_artifact, update_progress_artifact
 
 from tasks.context import division_today
-from tasks.outbox import deliver_notices, recover_stale_notices
+from flows.outbox_delivery import DEPLOYMENT as DELIVERY
+from tasks.outbox import recover_stale_notices, request_delivery
 from tasks.sweep import escalate_overdue, fire_timers, publish_inbox, remind_due, remind_plans, resume_runs
 
 
@@ -22,7 +24,7 @@ def deadline_sweep(as_of: date | None = None) -> dict[str, dict[str, float]]:
         ("tasks reminded", lambda: remind_due(as_of)),
         ("plan reminders", lambda: remind_plans(as_of)),
         ("outbox", lambda: recover_stale_notices(as_of)),
-        ("notices", deliver_notices),
+        ("notices", lambda: {"delivery run started": 1 if request_delivery(DELIVERY) else 0}),
         ("open tasks", lambda: publish_inbox(as_of)),
     ]
     progress = create_progress_artifact(0.0, description=f"Deadline sweep for {as_of.isoformat()}")

@@ -13,6 +13,7 @@ from prefect.client.schemas.schedules import CronSchedule  # noqa: E402
 from flows.deadline_sweep import deadline_sweep  # noqa: E402
 from flows.hiring_review import hiring_exclusion_review  # noqa: E402
 from flows.improvement_plan import practice_improvement_plan  # noqa: E402
+from flows.outbox_delivery import EVERY_SECONDS, outbox_delivery  # noqa: E402
 from tasks.context import settings  # noqa: E402
 
 SWEEP_CRON = "0 6 * * *"  # every day at 06:00 in the division's time zone
@@ -31,7 +32,7 @@ def start_runs_from_a_forkserver() -> None:
 
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["prefect.flow_engine", "flows.hiring_review", "flows.improvement_plan",
-                                     "flows.deadline_sweep"])
+                                     "flows.outbox_delivery", "flows.deadline_sweep"])
 
     class _Forkserver:
         @staticmethod
@@ -48,6 +49,7 @@ def main() -> None:
     runner = Runner(limit=int(os.environ.get("CWA_RUNNER_LIMIT", "8")), pause_on_shutdown=False)
     runner.add_flow(hiring_exclusion_review, name="hiring-exclusion-review", tags=["13-CSR-35-32.020"])
     runner.add_flow(practice_improvement_plan, name="practice-improvement-plan", tags=["13-CSR-35-32.020"])
+    runner.add_flow(outbox_delivery, name="outbox-delivery", interval=EVERY_SECONDS)
     runner.add_flow(deadline_sweep, name="deadline-sweep",
                     schedules=[CronSchedule(cron=SWEEP_CRON, timezone=settings().timezone)])
     asyncio.run(runner.start())

@@ -216,3 +216,11 @@ def recover_stale_notices(today: date) -> dict[str, int]:
     """Notices a stopped process left half-delivered (nothing lost, nothing sent twice), and letters
     the print-and-mail service has since delivered."""
     return recover_stale() | {"letters delivered": refresh_letters(today)}
+
+
+@task(name="request-delivery", cache_policy=NO_CACHE)
+def request_delivery(deployment: str) -> str:
+    """Start a delivery run now, without waiting for it: returns its flow run ID."""
+    from prefect.deployments import run_deployment
+
+    return str(run_deployment(deployment, timeout=0, _sync=True).id)

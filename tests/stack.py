@@ -85,7 +85,8 @@ def start_runner(log: Path, env: dict[str, str], api_url: str) -> Process:
         try:
             r = httpx.post(f"{api_url}/deployments/filter", json={}, timeout=5)
             names = {d["name"] for d in r.json()}
-            return {"hiring-exclusion-review", "practice-improvement-plan", "deadline-sweep"} <= names
+            return {"hiring-exclusion-review", "practice-improvement-plan", "outbox-delivery",
+                    "deadline-sweep"} <= names
         except httpx.HTTPError:
             return False
 

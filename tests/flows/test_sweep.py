@@ -50,7 +50,7 @@ def test_review_not_scheduled_by_the_third_business_day_is_escalated_once(stack)
     run_sweep(date(2026, 11, 27))  # Nov 26 is Thanksgiving; the task is two days late
     assert task_row(task.id).escalated_on == date(2026, 11, 27)
     escalations = wait_until(lambda: [m for m in _mails_mentioning(stack, rid) if "Overdue" in m["Subject"]],
-                             30, "the escalation email")
+                             60, "the escalation email")
     assert [m["To"] for m in escalations] == ["tomasz.wieczorek@dss.mo.example"]  # S-004, the supervisor
     assert _count(AuditEvent, AuditEvent.subject_id == rid, AuditEvent.action == "human_task.escalated") == 1
 
@@ -73,7 +73,7 @@ def test_reminder_is_sent_once_before_the_due_date(stack):
     run_sweep(date(2026, 11, 16))
     assert task_row(task.id).reminded_on == date(2026, 11, 16)
     reminders = wait_until(lambda: [m for m in _mails_mentioning(stack, rid) if "Reminder" in m["Subject"]],
-                           30, "reminders")
+                           60, "reminders")
     designees = {"dana.whitfield@dss.mo.example", "marcus.ebeling@dss.mo.example",
                  "odette.brannigan@dss.mo.example"}
     assert sorted(m["To"] for m in reminders) == sorted(designees)
