@@ -12,7 +12,7 @@ from tasks.human import DeadlinePassed, TaskSpec, ask
 from tasks.outbox import deliver_notices
 from tasks.plan_forms import (ApproveTermination, ChooseRemedy, PlanOutcome, RecordPlan, RequirePlan,
                               VerifyPlan)
-from tasks.plans import (SUBJECT, load_plan, record_breach, record_closed, record_election, record_plan,
+from tasks.plans import (SUBJECT, load_plan, open_plan_once, record_breach, record_closed, record_election, record_plan,
                          record_remedy)
 
 STAFF_DAYS = 10  # service target for the division's own steps; the rule sets no limit
@@ -23,9 +23,13 @@ def _spec(key: str, kind: str, plan_id: str, role: Role, due: date, **kw) -> Tas
 
 
 @flow(name="practice-improvement-plan", flow_run_name="improvement-plan-{plan_id}")
-def practice_improvement_plan(plan_id: str, as_of: date | None = None) -> str:
-    """From outcomes not met to a verified plan, or a breach and its remedy."""
+def practice_improvement_plan(plan_id: str, as_of: date | None = None, contract_id: str | None = None,
+                              outcomes_missed: list[str] | None = None) -> str:
+    """From outcomes not met to a verified plan, or a breach and its remedy. Staff starting a run in the UI
+    give the contract and the outcomes not met; the plan is opened with them."""
     as_of = as_of or division_today()
+    if contract_id:
+        open_plan_once(plan_id, contract_id, outcomes_missed or [])
     facts = load_plan(plan_id, current_flow_run_id())
     missed = ", ".join(facts.outcomes_missed)
     election = ask(

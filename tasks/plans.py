@@ -33,6 +33,16 @@ def _plan(session: Session, plan_id: str) -> ImprovementPlan:
     return get_record(session, ImprovementPlan, plan_id, "improvement plan")
 
 
+@task(name="open-plan")
+def open_plan_once(plan_id: str, contract_id: str, outcomes: list[str]) -> None:
+    """Open the plan unless a previous run of this flow (or `cwa start-plan`) did."""
+    from tasks.plan_intake import open_plan
+
+    with transaction() as session:
+        if session.get(ImprovementPlan, plan_id) is None:
+            open_plan(session, plan_id=plan_id, contract_id=contract_id, outcomes=outcomes, actor="prefect-ui")
+
+
 @task(name="load-plan", cache_policy=NO_CACHE)
 def load_plan(plan_id: str, flow_run_id: str | None) -> PlanFacts:
     """The plan's facts; links the plan to the run that handles it."""

@@ -100,3 +100,12 @@ def test_reminders_go_once_each_even_when_the_sweep_runs_twice_a_day(stack):
            decided_on=date(2026, 10, 26), decided_by="S-005")
     assert wait_final(run_id)["state"]["type"] == "COMPLETED"
     assert plan("PIP-T-REMIND").status == "withdrawn"
+
+
+def test_staff_can_start_a_plan_from_a_deployment_run_with_the_contract_and_outcomes(stack):
+    from prefect.deployments import run_deployment
+
+    run = run_deployment("practice-improvement-plan/practice-improvement-plan", timeout=0, parameters={
+        "plan_id": "PIP-T-UI", "contract_id": "K-003", "outcomes_missed": ["timely permanency"]})
+    wait_for_task(str(run.id), "require-plan")
+    assert (plan("PIP-T-UI").contract_id, plan("PIP-T-UI").outcomes_missed) == ("K-003", ["timely permanency"])
