@@ -87,7 +87,8 @@ def send_email(msg: EmailMessage, cfg: Settings, session: SmtpSession | None = N
         kind = PermanentDeliveryError if exc.smtp_code >= 500 else TransientDeliveryError
         raise kind(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}") from exc
     except smtplib.SMTPRecipientsRefused as exc:
-        kind = PermanentDeliveryError if any(code >= 500 for code, _ in exc.recipients.values()) else TransientDeliveryError
+        permanent = any(code >= 500 for code, _ in exc.recipients.values())
+        kind = PermanentDeliveryError if permanent else TransientDeliveryError
         raise kind(f"recipient refused: {list(exc.recipients.values())}") from exc
     except (OSError, smtplib.SMTPException) as exc:
         raise TransientDeliveryError(f"{type(exc).__name__}: {exc}") from exc

@@ -58,20 +58,28 @@ def seed_demo_reviews(report=print) -> list[str]:
             ("HR-DEMO-04", [OLD_DRUG], 2), ("HR-DEMO-05", [OLD_DRUG], 3), ("HR-DEMO-06", [OLD_DRUG], 4)]
     started = []
     for n, (review_id, offences, answered) in enumerate(plan, start=1):
-        with transaction() as session:
-            if session.get(HiringReview, review_id):
-                report(f"{review_id} exists already: skipped")
-                continue
-            store_screening(session, ScreeningResult(
-                review_id=review_id, contractor_id=f"C-00{1 + n % 3}", prospect_id=f"P-90{n}",
-                prospect_name=f"Demo Applicant {n}", screened_on=decided, offences=offences,
-                release_authorization=True), actor="seed-demo")
-        run_id = start_review_run(review_id)
-        for key, answer in steps[:answered]:
-            _answer(run_id, key, answer)
-        report(f"{review_id}: run {run_id}")
-        started.append(review_id)
+        screening = ScreeningResult(
+            review_id=review_id, contractor_id=f"C-00{1 + n % 3}", prospect_id=f"P-90{n}",
+            prospect_name=f"Demo Applicant {n}", screened_on=decided, offences=offences,
+            release_authorization=True)
+        if _seed_one(HiringReview, review_id, lambda session, r=screening: store_screening(session, r, "seed-demo"),
+                     start_review_run, steps[:answered], report):
+            started.append(review_id)
     return started
+
+
+def _seed_one(model, record_id: str, store, start, answers, report) -> bool:
+    """Store a record unless it exists, start its run, and answer its first tasks; False if it existed."""
+    with transaction() as session:
+        if session.get(model, record_id):
+            report(f"{record_id} exists already: skipped")
+            return False
+        store(session)
+    run_id = start(record_id)
+    for key, answer in answers:
+        _answer(run_id, key, answer)
+    report(f"{record_id}: run {run_id}")
+    return True
 
 
 def seed_demo_plans(report=print) -> list[str]:
@@ -90,15 +98,10 @@ def seed_demo_plans(report=print) -> list[str]:
     started = []
     for answered, (plan_id, contract) in enumerate((("PIP-DEMO-01", "K-001"), ("PIP-DEMO-02", "K-002"),
                                                     ("PIP-DEMO-03", "K-003"))):
-        with transaction() as session:
-            if session.get(ImprovementPlan, plan_id):
-                report(f"{plan_id} exists already: skipped")
-                continue
+        def store(session, plan_id=plan_id, contract=contract):
             open_plan(session, plan_id=plan_id, contract_id=contract, outcomes=["placement stability"],
                       actor="seed-demo")
-        run_id = start_plan_run(plan_id)
-        for key, answer in steps[:answered]:
-            _answer(run_id, key, answer)
-        report(f"{plan_id}: run {run_id}")
-        started.append(plan_id)
+
+        if _seed_one(ImprovementPlan, plan_id, store, start_plan_run, steps[:answered], report):
+            started.append(plan_id)
     return started

@@ -2,6 +2,7 @@
 batch of the day or to the print-and-mail service, chosen in settings."""
 
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -20,7 +21,9 @@ from tasks.context import settings, transaction
 from tasks.delivery import (DeliveryError, PermanentDeliveryError, SmtpSession, TransientDeliveryError,
                             build_email, send_email)
 from tasks.letters import Letter, letter_hash, render_letter
+from tasks.mailroom import add_to_batch
 from tasks.notices import contact_text, split_sections
+from tasks.print_api import PrintApiConfig, get_letter, send_letter
 
 
 def letter_for(notice: Notice, cfg: Settings) -> Letter:
@@ -76,23 +79,15 @@ def _send_email(notice: Notice, cfg: Settings, smtp: SmtpSession) -> None:
     send_email(build_email(notice, cfg, pdf), cfg, smtp)
 
 
-def _api(cfg: Settings):
-    from tasks.print_api import PrintApiConfig
-
+def _api(cfg: Settings) -> PrintApiConfig:
     return PrintApiConfig(cfg.print_api_url, cfg.print_api_username, cfg.print_api_password, cfg.print_api_timeout)
 
 
 def _send_letter(session: Session, notice: Notice, cfg: Settings, today: date) -> None:
     pdf = render_letter(letter_for(notice, cfg))
     if cfg.mail_transport == "mailroom":
-        from pathlib import Path
-
-        from tasks.mailroom import add_to_batch
-
         add_to_batch(session, root=Path(cfg.mailroom_dir), day=today, notice=notice, pdf=pdf)
         return
-    from tasks.print_api import send_letter
-
     address = PostalAddress(**notice.postal_address)
     recipient = {"name": address.name, "address_line1": address.line1, "address_line2": address.line2,
                  "address_city": address.city, "address_state": address.state, "address_zip": address.zip_code}
@@ -170,8 +165,6 @@ def refresh_letters(today: date, limit: int = 500) -> int:
     cfg = settings()
     if cfg.mail_transport != "print-api":
         return 0
-    from tasks.print_api import get_letter
-
     with transaction() as session:
         pending = session.exec(select(Notice).where(Notice.channel == Channel.mail, Notice.status == NoticeStatus.sent,
                                                     Notice.provider_id.is_not(None)).limit(limit)).all()
