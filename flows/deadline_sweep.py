@@ -1,5 +1,5 @@
-"""Daily deadline sweep (DESIGN.md §4.5, §6): timers, escalations, reminders, the staff inbox; the notices it
-queues are delivered by an outbox-delivery run it starts."""
+"""Daily deadline sweep (docs/architecture.md, "Sweeps"): timers, escalations, reminders, the staff inbox; the
+notices it queues are delivered by an outbox-delivery run it starts."""
 
 from datetime import date
 from time import perf_counter
@@ -7,10 +7,12 @@ from time import perf_counter
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact, create_progress_artifact, update_progress_artifact
 
-from tasks.context import division_today
 from flows.outbox_delivery import DEPLOYMENT as DELIVERY
-from tasks.outbox import recover_stale_notices, request_delivery
-from tasks.sweep import escalate_overdue, fire_timers, publish_inbox, remind_due, remind_plans, resume_runs
+from tasks.context import division_today
+from tasks.human.deadlines import escalate_overdue, fire_timers, remind_due, resume_runs
+from tasks.inbox import publish_inbox
+from tasks.notices import recover_stale_notices, request_delivery
+from tasks.plans.reminders import remind_plans
 
 
 @flow(name="deadline-sweep", flow_run_name="deadline-sweep-{as_of}")

@@ -12,14 +12,14 @@ from models.review import (DIRECTOR_DECISION_BUSINESS_DAYS, DESIGNEE_RESPONSE_BU
                            request_deadline, scheduling_due)
 from models.tables import OnDue, Role
 from tasks.context import current_flow_run_id, division_today
-from tasks.outbox import deliver_notices
 from tasks.human import DeadlinePassed, TaskSpec, ask
-from tasks.review_forms import (DesigneeResponse, DirectorDecision, ReviewHeld, ReviewOutcome,
-                                ReviewRequest, ScheduleReview)
-from tasks.reviews import (SUBJECT, ReviewFacts, attach_run, load_review, record_awaiting_designee,
-                           record_continuance, record_designee_decision, record_final_decision,
-                           record_mandatory_exclusion, record_no_request, record_recommendation,
-                           record_request_refused, record_review_requested, record_review_scheduled)
+from tasks.notices import deliver_notices
+from tasks.reviews.forms import (DesigneeResponse, DirectorDecision, ReviewHeld, ReviewOutcome, ReviewRequest,
+                                 ScheduleReview)
+from tasks.reviews.records import (SUBJECT, ReviewFacts, attach_run, load_review, record_awaiting_designee,
+                                   record_continuance, record_designee_decision, record_final_decision,
+                                   record_mandatory_exclusion, record_no_request, record_recommendation,
+                                   record_request_refused, record_review_requested, record_review_scheduled)
 
 UNREASONED = "13 CSR 35-32.020 (7)(C)2.B"
 

@@ -9,11 +9,10 @@ from models.improvement_plan import DEFAULT_DAYS, Remedy, check_plan
 from models.tables import OnDue, Role
 from tasks.context import current_flow_run_id, division_today
 from tasks.human import DeadlinePassed, TaskSpec, ask
-from tasks.outbox import deliver_notices
-from tasks.plan_forms import (ApproveTermination, ChooseRemedy, PlanOutcome, RecordPlan, RequirePlan,
-                              VerifyPlan)
-from tasks.plans import (SUBJECT, load_plan, open_plan_once, record_breach, record_closed, record_election, record_plan,
-                         record_remedy)
+from tasks.notices import deliver_notices
+from tasks.plans.forms import ApproveTermination, ChooseRemedy, PlanOutcome, RecordPlan, RequirePlan, VerifyPlan
+from tasks.plans.records import (SUBJECT, load_plan, open_plan_once, record_breach, record_closed, record_election,
+                                 record_plan, record_remedy)
 
 STAFF_DAYS = 10  # service target for the division's own steps; the rule sets no limit
 

@@ -1,9 +1,9 @@
-"""Deliver the outbox (DESIGN.md §7): every few minutes, and at once when the daily sweep has queued notices,
-so that retries with backoff happen between sweeps and a large batch never holds the sweep up."""
+"""Deliver the outbox (docs/architecture.md, "The outbox"): every few minutes, and at once when the daily sweep
+has queued notices, so that retries with backoff happen between sweeps and a large batch never holds the sweep up."""
 
 from prefect import flow
 
-from tasks.outbox import deliver_notices
+from tasks.notices import deliver_notices
 
 DEPLOYMENT = "outbox-delivery/outbox-delivery"
 EVERY_SECONDS = 300

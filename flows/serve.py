@@ -1,4 +1,4 @@
-"""Serve every deployment with its schedule from one process (the embedded stack, DESIGN.md §8)."""
+"""Serve every deployment with its schedule from one process (the embedded stack, docs/operations.md)."""
 
 import asyncio
 import os

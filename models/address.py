@@ -8,7 +8,7 @@ The rules, checked field by field so that one error can name every bad field:
   The last printed line "CITY ST ZIP" must fit in 40 characters too.
 * city: letters (accented letters allowed), spaces and . - ' only.
 * state: a two-letter USPS code (case-insensitive, stored uppercase): the 50 states, DC and the
-  territories (models.csv_import.US_STATES), the freely associated states FM, MH, PW (USPS domestic
+  territories (US_STATES), the freely associated states FM, MH, PW (USPS domestic
   mail), and the military "states" AA, AE, AP, whose city must be APO, FPO or DPO (and vice versa).
 * zip_code: 5 digits or ZIP+4 "12345-6789".
 
@@ -16,6 +16,7 @@ PostalAddress(**data) raises pydantic.ValidationError; validate_address(data) ra
 (a DomainError) whose message lists every bad field by name, for forms, the CLI and the outbox.
 """
 
+import re
 from typing import Any
 
 from pydantic import (
@@ -27,11 +28,15 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from models.csv_import import _STATE as STATE_RE
-from models.csv_import import _ZIP as ZIP_RE
-from models.csv_import import US_STATES
 from models.errors import DomainError
 
+# USPS codes of the 50 states, DC and the inhabited territories.
+US_STATES = frozenset(
+    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
+    "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC AS GU MP PR VI".split()
+)
+STATE_RE = re.compile(r"[A-Z]{2}")
+ZIP_RE = re.compile(r"[0-9]{5}(-[0-9]{4})?")
 MAX_LINE = 40  # characters per printed line of a mailing label
 MILITARY_STATES = frozenset({"AA", "AE", "AP"})  # Armed Forces Americas / Europe / Pacific
 MILITARY_CITIES = frozenset({"APO", "FPO", "DPO"})

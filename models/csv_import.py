@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from models.address import STATE_RE, US_STATES, ZIP_RE, AddressError, validate_address
 from models.errors import ImportRejected
 from models.tables import Role
 
@@ -23,14 +24,7 @@ MAX_LENGTH = {"id": 32, "full_name": 200, "name": 200, "email": 254,
 
 ROLES = tuple(r.value for r in Role)
 BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
-# USPS codes of the 50 states, DC and the inhabited territories.
-US_STATES = frozenset(
-    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
-    "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC AS GU MP PR VI".split()
-)
 _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
-_ZIP = re.compile(r"[0-9]{5}(-[0-9]{4})?")
-_STATE = re.compile(r"[A-Z]{2}")
 
 Values = dict[str, str]
 Errors = list[tuple[int, str]]
@@ -169,8 +163,6 @@ def _staff_row(values: Values) -> tuple[list[str], StaffRecord | None]:
 
 def _label_problems(values: Values) -> list[str]:
     """Name, street lines and city must also fit a mailing label (models.address), or letters fail."""
-    from models.address import AddressError, validate_address  # models.address builds on this module
-
     try:
         validate_address({"name": values["name"], "line1": values["address_line1"],
                           "line2": values["address_line2"], "city": values["city"], "state": "MO",
@@ -186,11 +178,11 @@ _COLUMN = {"line1": "address_line1", "line2": "address_line2"}
 def _contractor_row(values: Values) -> tuple[list[str], ContractorRecord | None]:
     problems = _common(values, CONTRACTOR_COLUMNS)
     state, zip_code = values["state"], values["zip_code"]
-    if state and not _STATE.fullmatch(state):
+    if state and not STATE_RE.fullmatch(state):
         problems.append(f"state {state!r} is not two uppercase letters")
     elif state and state not in US_STATES:
         problems.append(f"state {state!r} is not a US state or territory code")
-    if zip_code and not _ZIP.fullmatch(zip_code):
+    if zip_code and not ZIP_RE.fullmatch(zip_code):
         problems.append(f"zip_code {zip_code!r} is not a ZIP code (12345 or 12345-6789)")
     problems += _label_problems(values)
     if problems:

@@ -30,14 +30,32 @@ class Disposition(StrEnum):
     convicted = "convicted"
 
 
+# (7)(C)1.E: the felonies barred for five years, counted from the conviction.
+FIVE_YEAR_CATEGORIES = frozenset({Category.physical_assault, Category.battery, Category.drug_related})
+
+
 @dataclass(frozen=True)
 class Finding:
-    """One offence revealed by a background investigation."""
+    """One offence revealed by a background investigation, with the date of its disposition (the finding of
+    guilt, the plea or the conviction); that date is required at intake for a felony of (7)(C)1.E."""
 
     category: Category
     level: Level
     disposition: Disposition
     offence_date: date
+    disposition_date: date | None = None
+
+
+def five_year_felony(category: Category, level: Level) -> bool:
+    """(7)(C)1.E: a felony for physical assault, battery, or a drug-related offense."""
+    return level is Level.felony and category in FIVE_YEAR_CATEGORIES
+
+
+def conviction_date(finding: Finding) -> date:
+    """(7)(C)1.E: "a felony conviction ... within the past five (5) years" runs from the date the person was
+    found guilty, pled guilty or was convicted. A record kept from before that date was recorded counts from
+    the offence date, the earliest the disposition can be."""
+    return finding.disposition_date or finding.offence_date
 
 
 def five_years_before(as_of: date) -> date:
@@ -59,9 +77,8 @@ def excluding_paragraph(finding: Finding, as_of: date) -> str | None:
         return "(7)(C)1.C"
     if c is Category.failure_to_report:
         return "(7)(C)1.D"
-    if c in (Category.physical_assault, Category.battery, Category.drug_related) and felony:
-        if finding.offence_date >= five_years_before(as_of):
-            return "(7)(C)1.E"
+    if five_year_felony(c, finding.level) and conviction_date(finding) >= five_years_before(as_of):
+        return "(7)(C)1.E"
     if c is Category.rsmo_210_117:
         return "(7)(C)1.F"
     return None

@@ -1,4 +1,4 @@
-"""Notice types and the elements each must carry before it may be queued (DESIGN.md §7)."""
+"""Notice types and the elements each must carry before it may be queued (docs/architecture.md, "Notices")."""
 
 from dataclasses import dataclass
 from typing import Any

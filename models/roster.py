@@ -1,4 +1,4 @@
-"""Who may answer a human task (DESIGN.md §4.4)."""
+"""Who may answer a human task (docs/architecture.md, "Human tasks"): the roster, the role, separation of duties."""
 
 from models.errors import RosterError
 

@@ -1,5 +1,5 @@
 """A print-and-mail service on loopback for tests: a real HTTP server imitating ``POST /v1/letters`` and
-``GET /v1/letters/{id}`` as tasks/print_api.py expects them (a Lob-like letters API).
+``GET /v1/letters/{id}`` as tasks/notices/print_api.py expects them (a Lob-like letters API).
 
     with PrintApiServer() as server:          # port 0: the OS picks a free port; server.url has it
         server.fail_next([500, 500])          # the next two requests get these answers, nothing is created

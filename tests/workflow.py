@@ -12,7 +12,7 @@ from models.intake import OffenceIn, ScreeningResult
 from models.migrate import upgrade
 from models.tables import HumanTask, TaskStatus
 from tasks.context import settings, transaction
-from tasks.intake import start_review_run, store_screening
+from tasks.reviews.intake import start_review_run, store_screening
 from tasks.seed import seed_roster
 from tests.conftest import API_URL, PREFECT_PORT, RUN_DIR, SMTP_PORT
 from tests.stack import SmtpSink, start_prefect_server, start_runner, wait_until

@@ -1,4 +1,4 @@
-"""Benchmark (printed as a table, never asserted): rendering letters with tasks.letters.render_letter.
+"""Benchmark (printed as a table, never asserted): rendering letters with tasks.notices.letters.render_letter.
 
     .venv/bin/python tests/bench/letters.py            # 10,000 letters (CWA_BENCH_LETTERS to change)
 
@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
-from tasks.letters import Letter, render_letter  # noqa: E402
+from tasks.notices.letters import Letter, render_letter  # noqa: E402
 
 LETTERS = int(os.environ.get("CWA_BENCH_LETTERS", "10000"))
 PROCESSES = 2
@@ -110,7 +110,7 @@ def main() -> None:
     children_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     assert pages2 == pages
 
-    table = Table(title=f"tasks.letters: {LETTERS:,} letters, {pages:,} pages, "
+    table = Table(title=f"tasks.notices.letters: {LETTERS:,} letters, {pages:,} pages, "
                         f"{size / LETTERS / 1024:.1f} KiB a letter")
     for column in ("Processes", "Seconds", "Letters/s", "ms/letter", "100k letters", f"Goal >={GOAL}/s"):
         table.add_column(column, justify="right")

@@ -51,7 +51,7 @@ def bench_resume_latency() -> list[float]:
 
     from models.intake import ScreeningResult
     from tasks.demo import wait_for_human_task
-    from tasks.intake import start_review_run, store_screening
+    from tasks.reviews.intake import start_review_run, store_screening
 
     runs = []
     for n in range(RESUMES):
@@ -150,7 +150,7 @@ def bench_sweep() -> list[tuple[str, float, dict]]:
         t0 = time.perf_counter()
         summary = deadline_sweep(as_of=plan_day)
         results.append((f"{label}, {SWEEP_TASKS:,} open plans", time.perf_counter() - t0, summary))
-    from tasks.outbox import deliver_due
+    from tasks.notices.delivery import deliver_due
 
     t0 = time.perf_counter()
     counts = deliver_due()

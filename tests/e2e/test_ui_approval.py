@@ -141,7 +141,7 @@ def test_designee_answers_the_suspended_review_in_the_prefect_ui(chromium, stack
 
 def test_administrator_records_a_practice_improvement_plan_in_the_prefect_ui(chromium, stack, page):
     """13 CSR 35-32.020 (16)(A)-(D): the plan form, filled by a contract administrator."""
-    from tasks.plan_intake import open_plan, start_plan_run
+    from tasks.plans.intake import open_plan, start_plan_run
     from tasks.context import transaction
     from tests.workflow import resume
 

@@ -11,7 +11,8 @@ from tests.workflow import (DENY, denied_review, form_description, mails_about, 
 from tests.stack import wait_until
 
 VIOLENT = {"category": "violent_or_sexual", "level": "misdemeanor", "offence_date": "2010-05-01"}
-OLD_DRUG = {"category": "drug_related", "level": "felony", "offence_date": "2019-01-15"}
+OLD_DRUG = {"category": "drug_related", "level": "felony", "offence_date": "2019-01-15",
+            "disposition_date": "2020-03-02"}
 
 
 def _mail_count(stack, review_id: str, n: int) -> list:

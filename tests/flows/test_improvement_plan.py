@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from models.tables import Contract, ImprovementPlan, Notice
 from tasks.context import transaction
-from tasks.plan_intake import open_plan, start_plan_run
+from tasks.plans.intake import open_plan, start_plan_run
 from tests.workflow import resume, run_sweep, wait_final, wait_for_task
 
 PLAN = dict(reasons_not_achieved="Caseworker turnover in the second quarter.",

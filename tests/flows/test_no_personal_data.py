@@ -1,4 +1,5 @@
-"""No personal data in Prefect (DESIGN.md §3): runs, parameters, logs, artifacts, inputs, descriptions."""
+"""No personal data in Prefect (docs/architecture.md, "The system of record"): runs, parameters, logs, artifacts,
+inputs, descriptions."""
 
 import json
 from datetime import date

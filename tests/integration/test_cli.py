@@ -38,13 +38,13 @@ def test_intake_refuses_an_unknown_contractor(tmp_path):
     path = tmp_path / "screening.json"
     path.write_text('{"review_id": "HR-CLI-1", "contractor_id": "C-NOPE", "prospect_id": "P-1",'
                     ' "prospect_name": "Some One", "screened_on": "2026-11-02", "offences": []}')
-    result = cli.invoke(app, ["intake", str(path), "--no-start"])
+    result = cli.invoke(app, ["review", "intake", str(path), "--no-start"])
     assert result.exit_code == 1 and "no contractor 'C-NOPE'" in result.output
 
 
 def test_review_status_of_an_unknown_review_is_a_clear_error():
     cli.invoke(app, ["init-db"])
-    result = cli.invoke(app, ["review-status", "HR-NOPE"])
+    result = cli.invoke(app, ["review", "status", "HR-NOPE"])
     assert result.exit_code == 1 and "no hiring review 'HR-NOPE'" in result.output
 
 

@@ -1,4 +1,4 @@
-"""Outbox delivery over real SMTP: tasks.notices.queue_notice + tasks.delivery.deliver_due_emails.
+"""Outbox delivery over real SMTP: tasks.notices.outbox.queue_notice + tasks.notices.delivery.deliver_due.
 
 The database is the session's test SQLite file (tests/conftest.py), shared with other tests: every test
 queues notices under its own uuid idempotency keys and asserts only on those. deliver_due_emails() sends
@@ -21,9 +21,10 @@ from sqlmodel import select
 from models.migrate import upgrade
 from models.tables import Notice, NoticeStatus
 from tasks.context import settings, transaction
-from tasks.delivery import PermanentDeliveryError, TransientDeliveryError, build_email, send_email
-from tasks.outbox import deliver_due as deliver_due_emails
-from tasks.notices import queue_notice
+from tasks.notices.errors import PermanentDeliveryError, TransientDeliveryError
+from tasks.notices.smtp import build_email, send_email
+from tasks.notices.delivery import deliver_due as deliver_due_emails
+from tasks.notices.outbox import queue_notice
 from tests.stack import SmtpSink, free_port
 
 CONTEXT = {

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tasks.letters import ADDRESS_AREA, PAGE_HEIGHT, PAGE_WIDTH, WINDOW, Box, render_letter
+from tasks.notices.letters import ADDRESS_AREA, PAGE_HEIGHT, PAGE_WIDTH, WINDOW, Box, render_letter
 from tests.unit.test_letters import SAMPLE
 
 ROOT = Path(__file__).resolve().parents[2]

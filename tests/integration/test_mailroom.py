@@ -1,4 +1,4 @@
-"""The mailroom transport (tasks.mailroom) against the session's test SQLite database and a tmp_path root.
+"""The mailroom transport (tasks.notices.mailroom) against the session's test SQLite database and a tmp_path root.
 
 The database is shared with other tests (tests/conftest.py), and batch IDs are per day, not per root:
 every test uses its own far-future mailing days (unique_day) and its own uuid idempotency keys, and
@@ -22,17 +22,9 @@ from models.errors import DomainError
 from models.migrate import upgrade
 from models.tables import AuditEvent, Notice
 from tasks.context import settings, transaction
-from tasks.mailroom import (
-    MANIFEST,
-    MANIFEST_COLUMNS,
-    MARKER,
-    MailroomError,
-    add_to_batch,
-    batch_id_for,
-    confirm_batch,
-    count_pages,
-    list_batches,
-)
+from tasks.notices.mailroom import (MARKER, MailroomError, add_to_batch, batch_id_for, confirm_batch, count_pages,
+                                    list_batches)
+from tasks.notices.mailroom_files import MANIFEST, MANIFEST_COLUMNS
 
 ADDRESS = {"name": "Gateway Family Partners", "line1": "1200 Market St", "line2": "Suite 400",
            "city": "St. Louis", "state": "MO", "zip_code": "63103-2814"}

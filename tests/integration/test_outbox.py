@@ -1,5 +1,6 @@
 """The outbox end to end: channel policy, letters to the mailroom or the print-and-mail API, email copies
-with the letter attached, dead letters, and recovery after a process stopped mid-delivery (DESIGN.md §7)."""
+with the letter attached, dead letters, and recovery after a process stopped mid-delivery (docs/architecture.md,
+"The outbox")."""
 
 import io
 import uuid
@@ -14,8 +15,9 @@ from models.address import AddressError
 from models.migrate import upgrade
 from models.tables import Notice
 from tasks.context import settings, transaction
-from tasks.notices import MissingNoticeFields, Recipient, notify
-from tasks.outbox import deliver_due, recover_stale, requeue_failed
+from tasks.notices.outbox import Recipient, notify
+from tasks.notices.render import MissingNoticeFields
+from tasks.notices.delivery import deliver_due, recover_stale, requeue_failed
 from tests.print_api_server import PrintApiServer
 from tests.stack import SmtpSink, free_port
 
@@ -151,7 +153,7 @@ def test_a_letter_accepted_before_the_process_died_is_not_mailed_twice(smtp, pri
         row.status, row.attempts = "sending", 1
         row.claimed_at = datetime.now(timezone.utc) - timedelta(hours=1)
         session.add(row)
-    from tasks.outbox import _send_letter
+    from tasks.notices.delivery import _send_letter
 
     with transaction() as session:
         _send_letter(session, session.get(Notice, notice.id), settings(), date(2026, 11, 24))
@@ -177,7 +179,7 @@ def test_an_email_left_mid_send_goes_to_the_dead_letters_for_staff_to_check(smtp
 
 
 def test_letters_the_service_reports_delivered_are_recorded(smtp, print_api):
-    from tasks.outbox import refresh_letters
+    from tasks.notices.delivery import refresh_letters
 
     key = decide(opt_in=False)
     deliver_due()

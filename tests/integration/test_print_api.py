@@ -1,4 +1,4 @@
-"""tasks/print_api.py against a real HTTP server on loopback (tests/print_api_server.py) over httpx.
+"""tasks/notices/print_api.py against a real HTTP server on loopback (tests/print_api_server.py) over httpx.
 
 Each test starts its own server on a free port and stops it afterwards. Where a test needs the caller's
 retries, `deliver` below plays the outbox loop: it calls send_letter again with the same idempotency key
@@ -13,8 +13,8 @@ from datetime import date
 import httpx
 import pytest
 
-from tasks.delivery import DeliveryError, PermanentDeliveryError, TransientDeliveryError
-from tasks.print_api import LetterReceipt, PrintApiConfig, get_letter, send_letter
+from tasks.notices.errors import DeliveryError, PermanentDeliveryError, TransientDeliveryError
+from tasks.notices.print_api import LetterReceipt, PrintApiConfig, get_letter, send_letter
 from tests.print_api_server import PrintApiServer
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"

@@ -8,7 +8,7 @@ from models.csv_import import parse_contractors, parse_staff
 from models.db import engine_for, session_scope
 from models.errors import ImportRejected
 from models.tables import AuditEvent, Contractor, Staff, StaffRole
-from tasks.roster_import import import_contractors, import_staff
+from tasks.roster import import_contractors, import_staff
 
 STAFF_CSV = """id,full_name,email,roles,active
 S-001,Ann Lee,ann@dss.mo.gov,designee;director,true

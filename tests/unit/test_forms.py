@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from tasks.human import _with_defaults
-from tasks.review_forms import DesigneeResponse, DirectorDecision, ReviewHeld, ReviewRequest, ScheduleReview
+from tasks.human.wait import _with_defaults
+from tasks.reviews.forms import DesigneeResponse, DirectorDecision, ReviewHeld, ReviewRequest, ScheduleReview
 
 FORMS = [DesigneeResponse, ReviewRequest, ScheduleReview, ReviewHeld, DirectorDecision]
 

@@ -1,4 +1,4 @@
-"""Printed letters (tasks.letters): what a rendered PDF says, where it says it, and that it is the same
+"""Printed letters (tasks.notices.letters): what a rendered PDF says, where it says it, and that it is the same
 bytes every time.
 
 Pure rendering, no database: the PDFs are read back with pypdf (text, text positions, metadata).
@@ -25,8 +25,9 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from models.errors import DomainError
-from tasks.letters import (ADDRESS_AREA, CONTENT_WIDTH, INCH, MARGIN, MAX_ADDRESS_LINES, PAGE_HEIGHT, WINDOW, Box,
-                           Letter, LetterLayoutError, letter_hash, render_letter, text_width, to_latin1, wrap)
+from tasks.notices.letters import (ADDRESS_AREA, CONTENT_WIDTH, INCH, MARGIN, MAX_ADDRESS_LINES, PAGE_HEIGHT, WINDOW,
+                                   Box, Letter, LetterLayoutError, letter_hash, render_letter, text_width, to_latin1,
+                                   wrap)
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden" / "letters"
@@ -255,7 +256,7 @@ def test_rendering_twice_gives_the_same_bytes(sample_pdf):
 
 
 def test_another_process_in_another_time_zone_gives_the_same_bytes(sample_pdf):
-    code = ("import sys; from tests.unit.test_letters import SAMPLE; from tasks.letters import render_letter, "
+    code = ("import sys; from tests.unit.test_letters import SAMPLE; from tasks.notices.letters import render_letter, "
             "letter_hash; print(letter_hash(render_letter(SAMPLE)))")
     env = {**os.environ, "PYTHONHASHSEED": "12345", "TZ": "Pacific/Auckland"}
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)

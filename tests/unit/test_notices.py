@@ -10,7 +10,7 @@ import pytest
 from jinja2 import Environment, meta
 
 from models.notice_types import NOTICE_TYPES
-from tasks.notices import TEMPLATE_DIR, MissingNoticeFields, render_notice
+from tasks.notices.render import TEMPLATE_DIR, MissingNoticeFields, render_notice
 
 SCRIPT = "<script>alert('x')</script>"
 ESCAPED_SCRIPT = "&lt;script&gt;"

@@ -1,0 +1,74 @@
+"""Administration commands: the schema, the rosters, the demo data, the staff inbox."""
+
+from datetime import date
+from pathlib import Path
+
+import typer
+
+from flows.cli.common import fail, out, table
+from models.csv_import import parse_contractors, parse_staff
+from models.errors import ImportRejected
+from models.migrate import upgrade
+from tasks.context import division_today, settings, transaction
+
+app = typer.Typer()
+
+
+@app.command("init-db")
+def init_db() -> None:
+    """Create or upgrade the database schema (Alembic migrations)."""
+    upgrade(settings().database_url)
+    out.print("database is at the newest schema")
+
+
+def _import(path: Path, parse, store, what: str) -> None:
+    try:
+        records = parse(path.read_text(encoding="utf-8-sig"))
+    except ImportRejected as rejected:
+        fail(str(rejected))
+    with transaction() as session:
+        count = store(session, records, actor="cli")
+    out.print(f"imported {count} {what}")
+
+
+@app.command("import-staff")
+def import_staff_cmd(path: Path = typer.Argument(..., exists=True, dir_okay=False)) -> None:
+    """Import the staff roster (id,full_name,email,roles,active); a bad file imports nothing."""
+    from tasks.roster import import_staff
+
+    _import(path, parse_staff, import_staff, "staff")
+
+
+@app.command("import-contractors")
+def import_contractors_cmd(path: Path = typer.Argument(..., exists=True, dir_okay=False)) -> None:
+    """Import contractors (id,name,email,address_line1,address_line2,city,state,zip_code)."""
+    from tasks.roster import import_contractors
+
+    _import(path, parse_contractors, import_contractors, "contractors")
+
+
+@app.command()
+def inbox(as_of: str = typer.Option(None, help="Date (YYYY-MM-DD); default today.")) -> None:
+    """Open human tasks, soonest due first, with links to the Prefect UI."""
+    from tasks.inbox import dead_letters, inbox_rows
+
+    day = date.fromisoformat(as_of) if as_of else division_today()
+    total, rows = inbox_rows(day)
+    out.print(table(f"Staff inbox on {day.isoformat()}: {total} open task(s)", rows))
+    failed = dead_letters()
+    if failed:
+        out.print(table(f"{len(failed)} notice(s) could not be delivered: fix, then `cwa requeue`", failed))
+
+
+@app.command("seed-demo")
+def seed_demo() -> None:
+    """Sample staff, contractors, and reviews waiting at each kind of human task (needs `make up`)."""
+    from tasks.plans.demo import seed_demo_plans
+    from tasks.reviews.demo import seed_demo_reviews
+    from tasks.seed import seed_roster
+
+    with transaction() as session:
+        seed_roster(session)
+    out.print("sample staff, contractors and contracts are in place")
+    seed_demo_reviews(report=out.print)
+    seed_demo_plans(report=out.print)

@@ -1,0 +1,11 @@
+"""SQLModel tables: the system of record (docs/architecture.md, "The system of record"), one module per family.
+Alembic creates them; create_all only in tests."""
+
+from models.tables.core import AuditEvent, Contractor, Role, Staff, StaffRole, utcnow
+from models.tables.human_task import HumanTask, OnDue, TaskStatus
+from models.tables.notice import Channel, Notice, NoticeStatus
+from models.tables.plan import Contract, ImprovementPlan
+from models.tables.review import HiringReview, Offence, Prospect
+
+__all__ = ["AuditEvent", "Channel", "Contract", "Contractor", "HiringReview", "HumanTask", "ImprovementPlan", "Notice",
+           "NoticeStatus", "Offence", "OnDue", "Prospect", "Role", "Staff", "StaffRole", "TaskStatus", "utcnow"]

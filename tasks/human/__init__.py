@@ -1,0 +1,12 @@
+"""The human-task kernel (docs/architecture.md, "Human tasks"): the one way a flow waits for a person, the fields
+every form shares, the audit trail, and the recorded step that writes a decision with its audit row.
+
+The deadlines of open tasks (timers, escalations, reminders) are swept by `tasks.human.deadlines`.
+"""
+
+from tasks.human.audit import audit
+from tasks.human.fields import DECIDED_BY, REASONS
+from tasks.human.steps import get_record, recorded_step
+from tasks.human.wait import DeadlinePassed, TaskSpec, ask
+
+__all__ = ["DECIDED_BY", "REASONS", "DeadlinePassed", "TaskSpec", "ask", "audit", "get_record", "recorded_step"]

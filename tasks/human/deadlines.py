@@ -1,0 +1,146 @@
+"""Deadlines of human tasks, swept in sets (docs/architecture.md, "Sweeps"): timers, escalations, reminders.
+
+Each step selects with SQL, writes in bulk per batch, and changes nothing when run again for the same as_of.
+"""
+
+import hashlib
+from collections import defaultdict
+from datetime import date, datetime, timezone
+from uuid import UUID
+
+from prefect import get_client, get_run_logger, task
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+from prefect.cache_policies import NO_CACHE
+from prefect.states import Scheduled
+from sqlalchemy import insert, update
+from sqlmodel import Session, select
+
+from models.calendar import add_business_days
+from models.tables import AuditEvent, HumanTask, OnDue, Role, Staff, StaffRole, TaskStatus
+from tasks.context import current_flow_run_id, run_link, settings, transaction
+from tasks.notices.outbox import Recipient, notify
+
+BATCH = 5000
+
+
+def _audit_rows(rows, action: str, rule: str, as_of: date) -> list[dict]:
+    run_id, now = current_flow_run_id(), datetime.now(timezone.utc)
+    return [
+        {"at": now, "actor": "deadline-sweep", "action": action, "subject_type": r.subject_type,
+         "subject_id": r.subject_id, "rule": rule, "flow_run_id": run_id,
+         "detail": {"task_id": r.id, "key": r.key, "due": r.due_date.isoformat(), "as_of": as_of.isoformat()}}
+        for r in rows
+    ]
+
+
+def _claim(session: Session, *conditions) -> list[HumanTask]:
+    query = (select(HumanTask).where(HumanTask.status == TaskStatus.open, *conditions)
+             .order_by(HumanTask.due_date, HumanTask.id).limit(BATCH).with_for_update(skip_locked=True))
+    return list(session.exec(query).all())
+
+
+@task(name="fire-deadline-timers", cache_policy=NO_CACHE)
+def fire_timers(as_of: date) -> list[str]:
+    """Close timer tasks past due; return every run whose timer fired and that is not resumed yet."""
+    while True:
+        with transaction() as session:
+            rows = _claim(session, HumanTask.on_due == OnDue.timer, HumanTask.due_date < as_of)
+            if not rows:
+                break
+            session.exec(update(HumanTask).where(HumanTask.id.in_([r.id for r in rows]))
+                         .values(status=TaskStatus.deadline_passed, closed_at=datetime.now(timezone.utc)))
+            session.exec(insert(AuditEvent), params=_audit_rows(rows, "human_task.deadline_passed",
+                                                                "human task deadline (timer)", as_of))
+    with transaction() as session:
+        return list(session.exec(select(HumanTask.flow_run_id).where(
+            HumanTask.status == TaskStatus.deadline_passed, HumanTask.resumed_at.is_(None))).all())
+
+
+@task(name="resume-timed-out-runs", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
+def resume_runs(flow_run_ids: list[str]) -> int:
+    """Reschedule each suspended run so it re-enters its flow and meets the deadline event."""
+    resumed, found = 0, set()
+    with get_client(sync_client=True) as client:
+        for start in range(0, len(flow_run_ids), 200):
+            chunk = [UUID(run_id) for run_id in flow_run_ids[start:start + 200]]
+            runs = client.read_flow_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=chunk)),
+                                         limit=len(chunk))
+            for run in runs:
+                found.add(str(run.id))
+                if run.state and run.state.is_paused():
+                    client.set_flow_run_state(run.id, Scheduled(name="Resuming"))
+                    resumed += 1
+    gone = len(set(flow_run_ids) - found)  # vacuumed from Prefect's history: our record says why
+    with transaction() as session:
+        session.exec(update(HumanTask).where(HumanTask.flow_run_id.in_(flow_run_ids),
+                                             HumanTask.status == TaskStatus.deadline_passed)
+                     .values(resumed_at=datetime.now(timezone.utc)))
+    if gone:
+        get_run_logger().warning("%d timed-out run(s) no longer exist in Prefect; their tasks stay closed", gone)
+    return resumed
+
+
+def _task_lines(rows: list[HumanTask]) -> list[dict]:
+    return [{"kind": r.kind, "subject_id": r.subject_id, "due_date": r.due_date.isoformat(),
+             "role": r.required_role, "link": run_link(r.flow_run_id)} for r in rows]
+
+
+def staff_by_role(session: Session) -> dict[str, list[Staff]]:
+    found: dict[str, list[Staff]] = defaultdict(list)
+    for staff, role in session.exec(select(Staff, StaffRole.role).join(StaffRole).where(Staff.active)).all():
+        found[role].append(staff)
+    return found
+
+
+def staff_digest(session: Session, notice_type: str, staff: Staff, rows: list[HumanTask], as_of: date,
+            tag: str = "") -> None:
+    ids = tag + ",".join(str(r.id) for r in rows)
+    key = f"{notice_type}:{staff.id}:{hashlib.sha256(ids.encode()).hexdigest()[:20]}"
+    recipient = Recipient(type="staff", id=staff.id, name=staff.full_name, email=staff.email,
+                          email_opt_in=True, postal=None)
+    notify(session, notice_type=notice_type, key=key, recipient=recipient, subject_type="staff",
+           subject_id=staff.id, context={"division_name": settings().division_name,
+                                         "notice_date": as_of.isoformat(), "count": len(rows),
+                                         "tasks": _task_lines(rows)})
+
+
+@task(name="escalate-overdue-tasks", cache_policy=NO_CACHE)
+def escalate_overdue(as_of: date) -> int:
+    """(7)(C)2.C: a review not scheduled by the third business day goes to the supervisors."""
+    total = 0
+    while True:
+        with transaction() as session:
+            rows = _claim(session, HumanTask.on_due == OnDue.escalate, HumanTask.due_date < as_of,
+                          HumanTask.escalated_on.is_(None))
+            if not rows:
+                return total
+            session.exec(update(HumanTask).where(HumanTask.id.in_([r.id for r in rows]))
+                         .values(escalated_on=as_of))
+            session.exec(insert(AuditEvent), params=_audit_rows(rows, "human_task.escalated",
+                                                                "13 CSR 35-32.020 (7)(C)2.C", as_of))
+            for supervisor in staff_by_role(session)[Role.supervisor]:
+                staff_digest(session, "task-escalation", supervisor, rows, as_of)
+            total += len(rows)
+
+
+@task(name="remind-due-tasks", cache_policy=NO_CACHE)
+def remind_due(as_of: date) -> int:
+    """Remind the staff who hold a task's role when it falls due within the reminder window."""
+    horizon = add_business_days(as_of, settings().reminder_business_days)
+    total = 0
+    while True:
+        with transaction() as session:
+            rows = _claim(session, HumanTask.due_date >= as_of, HumanTask.due_date <= horizon,
+                          HumanTask.reminded_on.is_(None))
+            if not rows:
+                return total
+            session.exec(update(HumanTask).where(HumanTask.id.in_([r.id for r in rows]))
+                         .values(reminded_on=as_of))
+            by_role: dict[str, list[HumanTask]] = defaultdict(list)
+            for r in rows:
+                by_role[r.required_role].append(r)
+            staff = staff_by_role(session)
+            for role, role_rows in by_role.items():
+                for person in staff[role]:
+                    staff_digest(session, "task-reminder", person, role_rows, as_of)
+            total += len(rows)
