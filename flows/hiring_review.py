@@ -7,9 +7,9 @@ from prefect import flow
 from models.calendar import add_business_days
 from models.errors import RuleViolation
 from models.exclusions import mandatory_exclusions
-from models.review import (DIRECTOR_DECISION_BUSINESS_DAYS, DESIGNEE_RESPONSE_BUSINESS_DAYS,
-                           DesigneeDecision, Recommendation, check_review_date, check_review_request, final_status,
-                           request_deadline, scheduling_due)
+from models.review import (DIRECTOR_DECISION_BUSINESS_DAYS, DESIGNEE_RESPONSE_BUSINESS_DAYS, DesigneeDecision,
+                           Recommendation, check_review_date, check_review_request, final_status, request_deadline,
+                           scheduling_due)
 from models.tables import OnDue, Role
 from tasks.context import current_flow_run_id, division_today
 from tasks.human import DeadlinePassed, TaskSpec, ask

@@ -19,6 +19,8 @@ from typing import Mapping
 
 import holidays
 
+from models.rules import cites
+
 OBSERVED_SUFFIX = " (observed)"
 LINCOLN_DAY = "Lincoln Day"
 JUNETEENTH = "Juneteenth National Independence Day"
@@ -71,6 +73,7 @@ def _check_date(day: date) -> None:
         raise TypeError(f"expected a datetime.date, got {type(day).__name__}")
 
 
+@cites("RSMo 9.010")
 def state_holidays(year: int) -> dict[date, str]:
     """RSMo 9.010: Missouri state holidays of ``year``, date -> name.
 
@@ -82,12 +85,14 @@ def state_holidays(year: int) -> dict[date, str]:
     return dict(_holidays(year))
 
 
+@cites("RSMo 9.010")
 def is_business_day(day: date) -> bool:
     """RSMo 9.010: not a Saturday/Sunday and not an observed Missouri state holiday."""
     _check_date(day)
     return day.weekday() < 5 and day not in _holidays(day.year)
 
 
+@cites("13 CSR 35-32.020 (7)(C)2.C")
 def add_business_days(start: date, days: int) -> date:
     """13 CSR 35-32.020 (7)(C)2.C: the date ``days`` business days after ``start``.
 
@@ -105,12 +110,14 @@ def add_business_days(start: date, days: int) -> date:
     return current
 
 
+@cites("13 CSR 35-32.020 (7)(C)2.A")
 def add_calendar_days(start: date, days: int) -> date:
     """13 CSR 35-32.020 (7)(C)2.A: plain calendar days (weekends/holidays count)."""
     _check_date(start)
     return start + timedelta(days=operator.index(days))
 
 
+@cites("RSMo 9.010")
 def business_days_between(start: date, end: date) -> int:
     """RSMo 9.010: count business days d with start < d <= end (0 if end <= start)."""
     _check_date(start)

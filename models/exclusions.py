@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from models.rules import cites
+
 
 class Category(StrEnum):
     child_abuse_neglect = "child_abuse_neglect"
@@ -46,11 +48,13 @@ class Finding:
     disposition_date: date | None = None
 
 
+@cites("13 CSR 35-32.020 (7)(C)1.E")
 def five_year_felony(category: Category, level: Level) -> bool:
     """(7)(C)1.E: a felony for physical assault, battery, or a drug-related offense."""
     return level is Level.felony and category in FIVE_YEAR_CATEGORIES
 
 
+@cites("13 CSR 35-32.020 (7)(C)1.E")
 def conviction_date(finding: Finding) -> date:
     """(7)(C)1.E: "a felony conviction ... within the past five (5) years" runs from the date the person was
     found guilty, pled guilty or was convicted. A record kept from before that date was recorded counts from
@@ -58,6 +62,7 @@ def conviction_date(finding: Finding) -> date:
     return finding.disposition_date or finding.offence_date
 
 
+@cites("13 CSR 35-32.020 (7)(C)1.E")
 def five_years_before(as_of: date) -> date:
     """(7)(C)1.E: the start of "the past five (5) years" (Feb 29 falls back to Feb 28)."""
     try:
@@ -66,6 +71,12 @@ def five_years_before(as_of: date) -> date:
         return as_of.replace(year=as_of.year - 5, day=28)
 
 
+@cites("13 CSR 35-32.020 (7)(C)1.A",
+       "13 CSR 35-32.020 (7)(C)1.B",
+       "13 CSR 35-32.020 (7)(C)1.C",
+       "13 CSR 35-32.020 (7)(C)1.D",
+       "13 CSR 35-32.020 (7)(C)1.E",
+       "13 CSR 35-32.020 (7)(C)1.F")
 def excluding_paragraph(finding: Finding, as_of: date) -> str | None:
     """(7)(C)1.A-F: the subparagraph that excludes this finding, or None."""
     c, felony = finding.category, finding.level is Level.felony
@@ -84,6 +95,7 @@ def excluding_paragraph(finding: Finding, as_of: date) -> str | None:
     return None
 
 
+@cites("13 CSR 35-32.020 (7)(C)1")
 def mandatory_exclusions(findings: list[Finding], as_of: date) -> list[str]:
     """(7)(C)1: every subparagraph that bars case-management duties, sorted; empty if none."""
     return sorted({p for f in findings if (p := excluding_paragraph(f, as_of))})

@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from models.calendar import add_calendar_days
 from models.errors import RuleViolation
+from models.rules import cites
 
 DEFAULT_DAYS = 90
 RULE = "13 CSR 35-32.020 (16)"
@@ -34,6 +35,7 @@ class Responsible:
     role: str
 
 
+@cites("13 CSR 35-32.020 (16)")
 def plan_deadline(effective: date, days: int = DEFAULT_DAYS) -> date:
     """(16): act within ninety calendar days, or the number of days the plan specifies."""
     if days < 1:
@@ -41,6 +43,7 @@ def plan_deadline(effective: date, days: int = DEFAULT_DAYS) -> date:
     return add_calendar_days(effective, days)
 
 
+@cites("13 CSR 35-32.020 (16)(C)")
 def parse_responsible(text: str) -> list[Responsible]:
     """(16)(C): one individual per line, "name, role"; at least one."""
     people, problems = [], []
@@ -58,6 +61,10 @@ def parse_responsible(text: str) -> list[Responsible]:
     return people
 
 
+@cites("13 CSR 35-32.020 (16)(A)",
+       "13 CSR 35-32.020 (16)(B)",
+       "13 CSR 35-32.020 (16)(C)",
+       "13 CSR 35-32.020 (16)(D)")
 def check_plan(*, reasons: str, steps: str, responsible: str, days: int) -> None:
     """(16)(A)-(D): the written plan addresses all four elements."""
     for text, element, what in ((reasons, "A", "why the outcome was not achieved"),
@@ -69,6 +76,7 @@ def check_plan(*, reasons: str, steps: str, responsible: str, days: int) -> None
         raise RuleViolation("the plan's timeframe must be at least one day", f"{RULE}(D)")
 
 
+@cites("13 CSR 35-32.020 (16)")
 def reminder_due(deadline: date, as_of: date, offsets: tuple[int, ...]) -> int | None:
     """The reminder owed on as_of: the smallest offset (days before the deadline) already reached."""
     days_left = (deadline - as_of).days

@@ -5,6 +5,7 @@ from enum import StrEnum
 
 from models.calendar import add_business_days, add_calendar_days
 from models.errors import RuleViolation
+from models.rules import cites
 
 REQUEST_WINDOW_DAYS = 30
 SCHEDULING_BUSINESS_DAYS = 3
@@ -47,21 +48,25 @@ class Recommendation(StrEnum):
     reverse = "reverse"
 
 
+@cites("13 CSR 35-32.020 (7)(C)2.A")
 def request_deadline(decision_date: date) -> date:
     """(7)(C)2.A: the last day to request a review, thirty days from the decision."""
     return add_calendar_days(decision_date, REQUEST_WINDOW_DAYS)
 
 
+@cites("13 CSR 35-32.020 (7)(C)2.C")
 def scheduling_due(received_on: date) -> date:
     """(7)(C)2.C: the review is scheduled within three business days of receipt of the request."""
     return add_business_days(received_on, SCHEDULING_BUSINESS_DAYS)
 
 
+@cites("13 CSR 35-32.020 (7)(D)1")
 def review_available(division_employee: bool, release_authorization: bool) -> bool:
     """(7)(D)1: no review for a current or former division employee without a signed release."""
     return release_authorization or not division_employee
 
 
+@cites("13 CSR 35-32.020 (7)(C)2.A", "13 CSR 35-32.020 (7)(C)2.B", "13 CSR 35-32.020 (7)(D)1")
 def check_review_request(
     *,
     decision_date: date,
@@ -93,6 +98,7 @@ def check_review_request(
         )
 
 
+@cites("13 CSR 35-32.020 (7)(C)2.C")
 def check_review_date(review_on: date, scheduled_on: date) -> None:
     """(7)(C)2.C: a review cannot be set for a day before it is scheduled."""
     if review_on < scheduled_on:
@@ -102,6 +108,7 @@ def check_review_date(review_on: date, scheduled_on: date) -> None:
         )
 
 
+@cites("13 CSR 35-32.020 (7)(C)2.D(II)")
 def final_status(decision: Recommendation) -> ReviewStatus:
     """(7)(C)2.D(II): the director affirms or reverses; the decision is final."""
     return ReviewStatus.final_affirmed if decision is Recommendation.affirm else ReviewStatus.final_reversed

@@ -1,4 +1,4 @@
-"""Administration commands: the schema, the rosters, the demo data, the staff inbox."""
+"""Administration commands: the schema, the rosters, the demo data, the staff inbox, the rule index."""
 
 from datetime import date
 from pathlib import Path
@@ -72,3 +72,24 @@ def seed_demo() -> None:
     out.print("sample staff, contractors and contracts are in place")
     seed_demo_reviews(report=out.print)
     seed_demo_plans(report=out.print)
+
+
+@app.command()
+def rules(root: Path = typer.Option(Path("."), help="The repository: its tests/ are read for rule markers."),
+          out_file: Path = typer.Option(Path("docs/rules.md"), "--out", help="The file to write.")) -> None:
+    """Write docs/rules.md: each rule paragraph, the functions that implement it, the tests that cover it.
+    Exits 1 when a rule function cites no paragraph or a cited paragraph has no test."""
+    from models.rules import paragraph_key
+    from tasks.rules_index import covering_tests, implementations, render_rules, rule_functions, uncited
+
+    if not (root / "tests").is_dir():
+        fail(f"no tests/ folder under {root.resolve()}: run this in the repository or give --root")
+    functions = rule_functions()
+    implemented, tests = implementations(functions), covering_tests(root)
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    out_file.write_text(render_rules(implemented, tests), encoding="utf-8")
+    out.print(f"wrote {out_file}: {len(implemented)} paragraph(s), {len(functions)} rule function(s)")
+    problems = [f"{name} cites no paragraph" for name in uncited(functions)]
+    problems += [f"{paragraph} has no test" for paragraph in sorted(set(implemented) - set(tests), key=paragraph_key)]
+    if problems:
+        fail("; ".join(problems))

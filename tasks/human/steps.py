@@ -8,8 +8,8 @@ from typing import TypeVar
 from sqlmodel import Session, SQLModel
 
 from models.errors import NotFound
-from tasks.human.audit import audit
 from tasks.context import transaction
+from tasks.human.audit import audit
 
 R = TypeVar("R", bound=SQLModel)
 

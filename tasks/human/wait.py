@@ -19,8 +19,8 @@ from sqlmodel import select
 from models.errors import DomainError, RosterError
 from models.roster import check_answerer
 from models.tables import HumanTask, OnDue, Staff, StaffRole, TaskStatus
-from tasks.human.audit import audit
 from tasks.context import current_flow_run_id, transaction
+from tasks.human.audit import audit
 
 F = TypeVar("F", bound=RunInput)
 

@@ -9,8 +9,7 @@ DeliveryError
  └── PermanentDeliveryError   a dead letter, for staff to fix and re-queue
 """
 
-from tasks.notices.delivery import (deliver_due, deliver_notices, recover_stale_notices, request_delivery,
-                                    requeue_failed)
+from tasks.notices.delivery import deliver_due, deliver_notices, recover_stale_notices, request_delivery, requeue_failed
 from tasks.notices.errors import DeliveryError, PermanentDeliveryError, TransientDeliveryError
 from tasks.notices.mailroom import confirm_batch, list_batches
 from tasks.notices.outbox import Recipient, contractor_recipient, notify

@@ -16,14 +16,14 @@ from models.errors import DomainError
 from models.notice_types import LETTER, NOTICE_TYPES
 from models.settings import Settings
 from models.tables import Channel, Notice, NoticeStatus
-from tasks.human.audit import audit
 from tasks.context import settings, transaction
+from tasks.human.audit import audit
 from tasks.notices.errors import DeliveryError, PermanentDeliveryError, TransientDeliveryError
-from tasks.notices.smtp import SmtpSession, build_email, send_email
 from tasks.notices.letters import Letter, letter_hash, render_letter
 from tasks.notices.mailroom import add_to_batch
-from tasks.notices.render import contact_text, split_sections
 from tasks.notices.print_api import PrintApiConfig, get_letter, send_letter
+from tasks.notices.render import contact_text, split_sections
+from tasks.notices.smtp import SmtpSession, build_email, send_email
 
 
 def letter_for(notice: Notice, cfg: Settings) -> Letter:

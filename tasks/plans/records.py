@@ -11,9 +11,8 @@ from sqlmodel import Session
 from models.improvement_plan import PlanStatus, Remedy, parse_responsible, plan_deadline
 from models.tables import Contract, Contractor, ImprovementPlan
 from tasks.context import settings, transaction
-from tasks.notices.outbox import notify
-from tasks.notices.outbox import contractor_recipient
 from tasks.human.steps import get_record, recorded_step
+from tasks.notices.outbox import notify, contractor_recipient
 
 SUBJECT = "improvement_plan"
 RULE = "13 CSR 35-32.020 (16)"

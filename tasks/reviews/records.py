@@ -13,12 +13,12 @@ from prefect.cache_policies import NO_CACHE
 from sqlmodel import Session, select
 
 from models.exclusions import Category, Disposition, Finding, Level
-from models.review import (DesigneeDecision, Recommendation, ReviewStatus, final_status,
-                           request_deadline, review_available)
+from models.review import (DesigneeDecision, Recommendation, ReviewStatus, final_status, request_deadline,
+                           review_available)
 from models.tables import Contractor, HiringReview, Offence
 from tasks.context import settings, transaction
-from tasks.notices.outbox import contractor_recipient, notify
 from tasks.human.steps import get_record, recorded_step
+from tasks.notices.outbox import contractor_recipient, notify
 
 SUBJECT = "hiring_review"
 

@@ -1,11 +1,14 @@
 """The designee answers a suspended hiring review in the Prefect UI with a real browser (13 CSR 35-32.020 (7)(C)2).
 
 Chromium opens the suspended run, fills the resume form that Prefect renders from DesigneeResponse, submits,
-and the flow goes on to the contractor's review request. Screenshots are kept in test-output/e2e/.
+and the flow goes on to the contractor's review request. Screenshots are kept in test-output/e2e/; the one of the
+filled form is also the README's picture, docs/approval-form.png, written when it is missing or when
+CWA_UPDATE_SCREENSHOTS=1.
 """
 
 import os
 import re
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +24,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 SHOTS = OUTPUT / "e2e"
+README_SHOT = Path(__file__).resolve().parents[2] / "docs" / "approval-form.png"
 UI = f"http://127.0.0.1:{PREFECT_PORT}"
 TIMEOUT_MS = 30_000
 
@@ -120,6 +124,8 @@ def test_designee_answers_the_suspended_review_in_the_prefect_ui(chromium, stack
             DECISION_DATE.strftime(f"%b {_ordinal(DECISION_DATE.day)}, %Y"))
         form.locator(".p-modal__body").evaluate("body => body.scrollTo(0, 0)")
         page.screenshot(path=SHOTS / "resume-form.png")
+        if not README_SHOT.exists() or os.environ.get("CWA_UPDATE_SCREENSHOTS") == "1":
+            shutil.copyfile(SHOTS / "resume-form.png", README_SHOT)
 
         form.get_by_role("button", name="Submit", exact=True).click()
         expect(form).to_be_hidden()

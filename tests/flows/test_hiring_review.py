@@ -2,13 +2,15 @@
 
 from datetime import date
 
+import pytest
 from sqlmodel import select
 
 from models.tables import AuditEvent
 from tasks.context import transaction
-from tests.workflow import (DENY, denied_review, form_description, mails_about, new_review, notices_for, resume,
-                                  review_row, state_of, wait_final, wait_for_task)
 from tests.stack import wait_until
+from tests.workflow import (DENY, denied_review, form_description, mails_about, new_review, notices_for, resume,
+                            review_row, state_of, wait_final, wait_for_task)
+
 
 VIOLENT = {"category": "violent_or_sexual", "level": "misdemeanor", "offence_date": "2010-05-01"}
 OLD_DRUG = {"category": "drug_related", "level": "felony", "offence_date": "2019-01-15",
@@ -26,6 +28,7 @@ def _audit_actions(review_id: str) -> list[str]:
                                  .order_by(AuditEvent.id)).all())
 
 
+@pytest.mark.rule("13 CSR 35-32.020 (7)(C)1.C")
 def test_mandatory_exclusion_ends_without_review_and_cites_the_paragraph(stack):
     run_id = new_review("HR-T-MAND", offences=[VIOLENT], as_of=date(2026, 11, 2))
     assert wait_final(run_id)["state"]["type"] == "COMPLETED"
@@ -35,13 +38,24 @@ def test_mandatory_exclusion_ends_without_review_and_cites_the_paragraph(stack):
     assert "(7)(C)1.C" in body and "mandatory" in body
 
 
-def test_felony_drug_offence_older_than_five_years_goes_to_the_designee(stack):
+@pytest.mark.rule("13 CSR 35-32.020 (7)(C)1.E")
+def test_an_old_offence_with_a_recent_conviction_is_excluded_without_review(stack):
+    recent = {**OLD_DRUG, "disposition_date": "2023-06-01"}  # offence 2019, conviction three years ago
+    run_id = new_review("HR-T-RECENT", offences=[recent], as_of=date(2026, 11, 2))
+    assert wait_final(run_id)["state"]["type"] == "COMPLETED"
+    review = review_row("HR-T-RECENT")
+    assert (review.status, review.exclusion_paragraphs) == ("excluded_mandatory", "(7)(C)1.E")
+
+
+@pytest.mark.rule("13 CSR 35-32.020 (7)(C)1.E")
+def test_felony_drug_offence_convicted_more_than_five_years_ago_goes_to_the_designee(stack):
     run_id = new_review("HR-T-OLD", offences=[OLD_DRUG], as_of=date(2026, 11, 2))
     task = wait_for_task(run_id, "designee-response")
     assert task.required_role == "designee"
     assert task.due_date == date(2026, 11, 17)  # ten business days; Nov 11 is Veterans Day
 
 
+@pytest.mark.rule("13 CSR 35-32.020 (7)(C)2.C", "13 CSR 35-32.020 (7)(C)2.D(II)")
 def test_whole_review_from_intake_to_final_decision(stack):
     rid = "HR-T-FULL"
     run_id = new_review(rid, offences=[OLD_DRUG], as_of=date(2026, 11, 2))
@@ -94,6 +108,7 @@ def test_whole_review_from_intake_to_final_decision(stack):
     assert actions[-1] == "review.final_decision"
 
 
+@pytest.mark.rule("13 CSR 35-32.020 (7)(C)2.A")
 def test_late_request_is_refused_with_a_notice_that_says_why(stack):
     rid = "HR-T-LATE"
     run_id = denied_review(rid, date(2026, 10, 1))
@@ -104,6 +119,7 @@ def test_late_request_is_refused_with_a_notice_that_says_why(stack):
     assert "after the last day" in refusal and "2026-10-31" in refusal and "(7)(C)2.A" in refusal
 
 
+@pytest.mark.rule("13 CSR 35-32.020 (7)(C)2.B")
 def test_unreasoned_request_is_refused_and_a_reasoned_one_still_accepted(stack):
     rid = "HR-T-NOREASON"
     run_id = denied_review(rid, date(2026, 11, 2))
@@ -116,6 +132,7 @@ def test_unreasoned_request_is_refused_and_a_reasoned_one_still_accepted(stack):
     assert review_row(rid).request_received_on == date(2026, 11, 9)
 
 
+@pytest.mark.rule("13 CSR 35-32.020 (7)(D)1")
 def test_former_employee_without_signed_release_has_no_review(stack):
     rid = "HR-T-NOAUTH"
     run_id = denied_review(rid, date(2026, 11, 2), employee=True, authorization=False)
@@ -127,6 +144,7 @@ def test_former_employee_without_signed_release_has_no_review(stack):
     assert "(7)(D)1" in _mail_count(stack, rid, 2)[-1].get_body(("plain",)).get_content()
 
 
+@pytest.mark.rule("13 CSR 35-32.020 (7)(C)2.C")
 def test_continuance_reschedules_and_the_exclusion_stays_in_effect(stack):
     rid = "HR-T-CONT"
     run_id = denied_review(rid, date(2026, 11, 2))

@@ -2,12 +2,14 @@
 
 from datetime import date
 
+import pytest
 from sqlmodel import select
 
 from models.tables import Contract, ImprovementPlan, Notice
 from tasks.context import transaction
 from tasks.plans.intake import open_plan, start_plan_run
 from tests.workflow import resume, run_sweep, wait_final, wait_for_task
+
 
 PLAN = dict(reasons_not_achieved="Caseworker turnover in the second quarter.",
             steps="Hire two supervisors; weekly case reviews.",
@@ -42,6 +44,7 @@ def to_active_plan(plan_id: str, effective: date, days: int, contract: str = "K-
     return run_id
 
 
+@pytest.mark.rule("13 CSR 35-32.020 (16)")
 def test_a_plan_verified_in_time_closes(stack):
     run_id = start("PIP-T-OK")
     wait_for_task(run_id, "require-plan")
@@ -61,6 +64,7 @@ def test_a_plan_verified_in_time_closes(stack):
     assert notice_types("PIP-T-OK", "mail") == ["pip-required", "pip-accepted", "pip-closed"]
 
 
+@pytest.mark.rule("13 CSR 35-32.020 (16)")
 def test_a_plan_that_breaches_ends_in_termination_approved_by_the_director(stack):
     run_id = to_active_plan("PIP-T-BREACH", date(2026, 8, 1), 30, contract="K-002")
     assert plan("PIP-T-BREACH").deadline == date(2026, 8, 31)
@@ -83,6 +87,7 @@ def test_a_plan_that_breaches_ends_in_termination_approved_by_the_director(stack
     assert notice_types("PIP-T-BREACH", "mail")[-2:] == ["pip-breach", "pip-remedy"]
 
 
+@pytest.mark.rule("13 CSR 35-32.020 (16)")
 def test_reminders_go_once_each_even_when_the_sweep_runs_twice_a_day(stack):
     run_id = to_active_plan("PIP-T-REMIND", date(2026, 8, 3), 90)
     deadline = plan("PIP-T-REMIND").deadline

@@ -2,13 +2,14 @@
 
 from datetime import date
 
+import pytest
 from sqlmodel import func, select
 
 from models.tables import AuditEvent, HumanTask, Notice
 from tasks.context import transaction
-from tests.workflow import (denied_review, new_review, resume, review_row, run_sweep, wait_final,
-                            wait_for_task)
 from tests.stack import wait_until
+from tests.workflow import denied_review, new_review, resume, review_row, run_sweep, wait_final, wait_for_task
+
 
 def _count(model, *where) -> int:
     with transaction() as session:
@@ -19,6 +20,7 @@ def _mails_mentioning(stack, text: str) -> list:
     return [m for m in stack.smtp.messages if text in m.get_body(("plain",)).get_content()]
 
 
+@pytest.mark.rule("13 CSR 35-32.020 (7)(C)2.A")
 def test_thirty_days_without_a_request_close_the_review_once(stack):
     rid = "HR-S-TIMER"
     run_id = denied_review(rid, date(2026, 10, 1))
@@ -38,6 +40,7 @@ def test_thirty_days_without_a_request_close_the_review_once(stack):
                   AuditEvent.action == "human_task.deadline_passed") == 1
 
 
+@pytest.mark.rule("13 CSR 35-32.020 (7)(C)2.C")
 def test_review_not_scheduled_by_the_third_business_day_is_escalated_once(stack):
     rid = "HR-S-ESC"
     run_id = denied_review(rid, date(2026, 11, 2))

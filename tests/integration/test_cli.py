@@ -1,6 +1,7 @@
 """The `cwa` command line against the test database."""
 
 from datetime import date
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -74,3 +75,26 @@ def test_mailroom_confirm_and_requeue_report_clearly():
     assert result.exit_code == 1 and "MR-1999-01-01" in result.output
     result = cli.invoke(app, ["requeue", "999999", "--by", "S-005"])
     assert result.exit_code == 0 and "re-queued 0 notice(s)" in result.output
+
+
+def test_each_workflow_has_its_own_command_group():
+    review = cli.invoke(app, ["review", "--help"], env={"COLUMNS": "200"})
+    plan = cli.invoke(app, ["plan", "--help"], env={"COLUMNS": "200"})
+    assert review.exit_code == 0 and "intake" in review.output and "status" in review.output
+    assert plan.exit_code == 0 and "start" in plan.output
+    assert cli.invoke(app, ["intake", "x.json"]).exit_code == 2  # not a top-level command any more
+
+
+def test_starting_a_plan_for_an_unknown_contract_is_a_clear_error():
+    cli.invoke(app, ["init-db"])
+    result = cli.invoke(app, ["plan", "start", "K-NOPE", "--plan-id", "PIP-CLI-1", "--outcome", "stability",
+                              "--by", "S-005"])
+    assert result.exit_code == 1 and "no contract 'K-NOPE'" in result.output
+
+
+def test_rules_writes_the_rule_index(tmp_path):
+    root = Path(__file__).resolve().parents[2]
+    result = cli.invoke(app, ["rules", "--root", str(root), "--out", str(tmp_path / "rules.md")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "rules.md").read_text() == (root / "docs" / "rules.md").read_text()
+    assert cli.invoke(app, ["rules", "--root", str(tmp_path), "--out", str(tmp_path / "x.md")]).exit_code == 1

@@ -21,10 +21,10 @@ from sqlmodel import select
 from models.migrate import upgrade
 from models.tables import Notice, NoticeStatus
 from tasks.context import settings, transaction
-from tasks.notices.errors import PermanentDeliveryError, TransientDeliveryError
-from tasks.notices.smtp import build_email, send_email
 from tasks.notices.delivery import deliver_due as deliver_due_emails
+from tasks.notices.errors import PermanentDeliveryError, TransientDeliveryError
 from tasks.notices.outbox import queue_notice
+from tasks.notices.smtp import build_email, send_email
 from tests.stack import SmtpSink, free_port
 
 CONTEXT = {

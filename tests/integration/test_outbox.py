@@ -15,9 +15,9 @@ from models.address import AddressError
 from models.migrate import upgrade
 from models.tables import Notice
 from tasks.context import settings, transaction
+from tasks.notices.delivery import deliver_due, recover_stale, requeue_failed
 from tasks.notices.outbox import Recipient, notify
 from tasks.notices.render import MissingNoticeFields
-from tasks.notices.delivery import deliver_due, recover_stale, requeue_failed
 from tests.print_api_server import PrintApiServer
 from tests.stack import SmtpSink, free_port
 

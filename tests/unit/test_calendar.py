@@ -12,13 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from models.calendar import (
-    add_business_days,
-    add_calendar_days,
-    business_days_between,
-    is_business_day,
-    state_holidays,
-)
+from models.calendar import add_business_days, add_calendar_days, business_days_between, is_business_day, state_holidays
+
+HOLIDAY_LAW = "RSMo 9.010"
+BUSINESS_DAYS = "13 CSR 35-32.020 (7)(C)2.C"
+CALENDAR_DAYS = "13 CSR 35-32.020 (7)(C)2.A"
 
 D = date
 
@@ -93,6 +91,7 @@ def _holiday_id(case: tuple[str, date, date]) -> str:
     return f"{actual}-{slug}-{actual:%a}->{observed:%a}-{observed}".lower()
 
 
+@pytest.mark.rule(HOLIDAY_LAW)
 @pytest.mark.parametrize("case", HOLIDAYS, ids=_holiday_id)
 def test_holiday_observed_date_is_not_a_business_day(case):
     name, actual, observed = case
@@ -105,6 +104,7 @@ def test_holiday_observed_date_is_not_a_business_day(case):
     assert name in state_holidays(actual.year)[actual]
 
 
+@pytest.mark.rule(HOLIDAY_LAW)
 @pytest.mark.parametrize(
     ("year", "expected_weekday_holidays"),
     [
@@ -119,6 +119,7 @@ def test_no_extra_weekday_holidays(year, expected_weekday_holidays):
     assert weekday_keys == expected_weekday_holidays
 
 
+@pytest.mark.rule(HOLIDAY_LAW)
 @pytest.mark.parametrize(
     ("day", "expected"),
     [
@@ -154,6 +155,7 @@ def test_is_business_day(day, expected):
     assert is_business_day(day) is expected
 
 
+@pytest.mark.rule(BUSINESS_DAYS)
 @pytest.mark.parametrize(
     ("start", "days", "expected"),
     [
@@ -205,6 +207,7 @@ def test_add_business_days(start, days, expected):
     assert add_business_days(start, days) == expected
 
 
+@pytest.mark.rule(BUSINESS_DAYS)
 def test_add_business_days_rejects_negative():
     with pytest.raises(ValueError, match="days must be >= 0"):
         add_business_days(D(2025, 6, 23), -1)
@@ -220,6 +223,7 @@ def test_add_business_days_rejects_bad_types(bad_args, exc):
         add_business_days(*bad_args)
 
 
+@pytest.mark.rule(CALENDAR_DAYS)
 @pytest.mark.parametrize(
     ("start", "days", "expected"),
     [
@@ -234,6 +238,7 @@ def test_add_calendar_days(start, days, expected):
     assert add_calendar_days(start, days) == expected
 
 
+@pytest.mark.rule(HOLIDAY_LAW)
 @pytest.mark.parametrize(
     ("start", "end", "expected"),
     [
@@ -265,6 +270,7 @@ dates = st.dates(min_value=D(2020, 1, 1), max_value=D(2035, 12, 31))
 counts = st.integers(min_value=1, max_value=60)
 
 
+@pytest.mark.rule(BUSINESS_DAYS)
 @settings(deadline=None)
 @given(start=dates, n=counts)
 def test_property_result_is_later_business_day(start, n):
@@ -273,6 +279,7 @@ def test_property_result_is_later_business_day(start, n):
     assert is_business_day(result)
 
 
+@pytest.mark.rule(HOLIDAY_LAW, BUSINESS_DAYS)
 @settings(deadline=None)
 @given(start=dates, n=st.integers(min_value=0, max_value=60))
 def test_property_between_inverts_add(start, n):

@@ -7,7 +7,14 @@ import pytest
 from models.errors import RuleViolation
 from models.improvement_plan import check_plan, parse_responsible, plan_deadline, reminder_due
 
+PLAN = "13 CSR 35-32.020 (16)"
+WHY = "13 CSR 35-32.020 (16)(A)"
+STEPS = "13 CSR 35-32.020 (16)(B)"
+RESPONSIBLE = "13 CSR 35-32.020 (16)(C)"
+TIMEFRAME = "13 CSR 35-32.020 (16)(D)"
 
+
+@pytest.mark.rule(PLAN)
 @pytest.mark.parametrize("effective, days, deadline", [
     (date(2026, 11, 24), 90, date(2027, 2, 22)),
     (date(2026, 1, 31), 30, date(2026, 3, 2)),
@@ -19,10 +26,12 @@ def test_deadline_is_the_effective_date_plus_calendar_days(effective, days, dead
     assert plan_deadline(effective, days) == deadline
 
 
+@pytest.mark.rule(PLAN)
 def test_default_timeframe_is_ninety_days():
     assert plan_deadline(date(2026, 11, 24)) == date(2027, 2, 22)
 
 
+@pytest.mark.rule(PLAN, TIMEFRAME)
 @pytest.mark.parametrize("days", [0, -5], ids=["zero", "negative"])
 def test_a_timeframe_must_be_at_least_a_day(days):
     with pytest.raises(RuleViolation, match="at least one day"):
@@ -32,6 +41,7 @@ def test_a_timeframe_must_be_at_least_a_day(days):
 GOOD = dict(reasons="Staff turnover.", steps="Hire two supervisors.", responsible="A. Reyes, director", days=90)
 
 
+@pytest.mark.rule(WHY, STEPS, RESPONSIBLE, TIMEFRAME)
 @pytest.mark.parametrize("overrides, element", [
     ({"reasons": " "}, "(A)"), ({"steps": ""}, "(B)"), ({"responsible": ""}, "(C)"),
     ({"responsible": "A. Reyes"}, "(C)"), ({"days": 0}, "(D)"),
@@ -42,12 +52,14 @@ def test_a_plan_must_address_all_four_elements(overrides, element):
     assert refused.value.rule.endswith(element)
 
 
+@pytest.mark.rule(RESPONSIBLE)
 def test_responsible_individuals_are_read_one_per_line():
     people = parse_responsible("A. Reyes, program director\n\n B. Okoro , case management supervisor ")
     assert [(p.name, p.role) for p in people] == [("A. Reyes", "program director"),
                                                   ("B. Okoro", "case management supervisor")]
 
 
+@pytest.mark.rule(PLAN)
 @pytest.mark.parametrize("as_of, owed", [
     (date(2027, 1, 22), None), (date(2027, 1, 23), 30), (date(2027, 2, 8), 14), (date(2027, 2, 9), 14),
     (date(2027, 2, 15), 7), (date(2027, 2, 22), 7), (date(2027, 2, 23), None),

@@ -8,8 +8,8 @@ import pytest
 from pypdf import PdfReader
 
 from models.notice_types import LETTER, NOTICE_TYPES
-from tasks.notices.render import render_notice
 from tasks.notices.preview import SAMPLE, preview
+from tasks.notices.render import render_notice
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "notices"
 TYPES = sorted(NOTICE_TYPES)

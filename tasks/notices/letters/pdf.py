@@ -12,8 +12,8 @@ from fpdf.enums import Align
 
 from tasks.notices.letters.page import (ACCENT, ADDRESS_AREA, ADDRESS_SIZES, BODY_LEADING, BODY_SIZE, BULLET_INDENT,
                                         BULLETS, CONTENT_WIDTH, FONT, GREY, HEADING_SIZE, INCH, INK, MARGIN,
-                                        MAX_ADDRESS_LINES, MAX_LETTERHEAD_LINES, PAGE_HEIGHT, PAGE_WIDTH,
-                                        PARAGRAPH_GAP, SMALL_LEADING, SMALL_SIZE, WINDOW, Letter, LetterLayoutError)
+                                        MAX_ADDRESS_LINES, MAX_LETTERHEAD_LINES, PAGE_HEIGHT, PAGE_WIDTH, PARAGRAPH_GAP,
+                                        SMALL_LEADING, SMALL_SIZE, WINDOW, Letter, LetterLayoutError)
 from tasks.notices.letters.text import letter_date, text_width, to_latin1, wrap
 
 _NB = "{nb}"  # fpdf2's total-pages alias: switched on only while a footer is printed (see _LetterPDF.footer)
