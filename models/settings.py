@@ -9,7 +9,6 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CWA_", env_file=".env", extra="ignore")
 
     database_url: str = f"sqlite:///{Path('data/cwa.db').resolve()}"
-    prefect_api_url: str = "http://127.0.0.1:4200/api"
     ui_base_url: str = "http://127.0.0.1:4200"
     timezone: str = "America/Chicago"
 

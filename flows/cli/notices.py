@@ -36,9 +36,9 @@ def notices(status: str = typer.Option("failed", help="queued, sending, sent, ba
 
     with transaction() as session:
         rows = session.exec(select(Notice).where(Notice.status == status).order_by(Notice.id)).all()
-        table = [{"id": n.id, "type": n.notice_type, "to": n.recipient_id, "channel": n.channel,
+        found = [{"id": n.id, "type": n.notice_type, "to": n.recipient_id, "channel": n.channel,
                   "subject": n.subject_id, "attempts": n.attempts, "error": n.last_error or ""} for n in rows]
-    out.print(table(f"{len(table)} notice(s) {status}", table))
+    out.print(table(f"{len(found)} notice(s) {status}", found))
 
 
 @app.command()

@@ -34,7 +34,7 @@ def _plan(session: Session, plan_id: str) -> ImprovementPlan:
 
 @task(name="open-plan")
 def open_plan_once(plan_id: str, contract_id: str, outcomes: list[str]) -> None:
-    """Open the plan unless a previous run of this flow (or `cwa start-plan`) did."""
+    """Open the plan unless a previous run of this flow (or `cwa plan start`) did."""
     from tasks.plans.intake import open_plan
 
     with transaction() as session:

@@ -98,3 +98,18 @@ def test_rules_writes_the_rule_index(tmp_path):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "rules.md").read_text() == (root / "docs" / "rules.md").read_text()
     assert cli.invoke(app, ["rules", "--root", str(tmp_path), "--out", str(tmp_path / "x.md")]).exit_code == 1
+
+
+def test_notices_lists_the_dead_letters_with_their_reason():
+    from models.tables import Notice, NoticeStatus
+
+    cli.invoke(app, ["init-db"])
+    with transaction() as session:
+        session.add(Notice(notice_type="final-decision", recipient_type="contractor", recipient_id="C-CLI",
+                           address="x", subject_type="hiring_review", subject_id="HR-CLI-DEAD", template="t",
+                           template_version="1", subject_line="s", body_text="b", body_html="b", content_hash="h",
+                           channel="mail", idempotency_key="cli-dead-letter-1", status=NoticeStatus.failed,
+                           last_error="state 'XX' is not a US state code"))
+    result = cli.invoke(app, ["notices", "--status", "failed"], env={"COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    assert "HR-CLI-DEAD" in result.output and "not a US state code" in result.output
