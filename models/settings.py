@@ -33,3 +33,9 @@ class Settings(BaseSettings):
     delivery_max_attempts: int = 5
     delivery_backoff_seconds: float = 60.0
     inbox_artifact_rows: int = 500
+
+    signin_max_failures: int = 5  # failed sign-ins in a row that lock a staff account
+    signin_lock_minutes: int = 15
+    signin_cache_seconds: float = 60.0  # how long a verified credential is trusted without checking it again
+    sso_header: str = ""  # e.g. X-Forwarded-User: a trusted proxy names the signed-in user; empty = off
+    sso_proxies: str = "127.0.0.1"  # addresses allowed to send that header, separated by ','

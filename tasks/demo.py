@@ -1,15 +1,17 @@
 """Seeding the demo: start a workflow's run and answer its first human tasks, as staff would in the UI."""
 
+import os
 import time
 from datetime import date
 from uuid import UUID
 
+import httpx
 from prefect import get_client
-from prefect.flow_runs import resume_flow_run
 from sqlmodel import select
 
 from models.tables import HumanTask, TaskStatus
 from tasks.context import transaction
+from tasks.seed import DEMO_PASSWORD
 
 
 def wait_for_human_task(run_id: str, key: str, timeout: float = 120) -> None:
@@ -29,8 +31,13 @@ def wait_for_human_task(run_id: str, key: str, timeout: float = 120) -> None:
 
 
 def answer_task(run_id: str, key: str, answer: dict) -> None:
+    """Resume the run as the sample staff member `answer["decided_by"]` would in the UI: signed in."""
     wait_for_human_task(run_id, key)
-    resume_flow_run(UUID(run_id), run_input={k: v.isoformat() if isinstance(v, date) else v for k, v in answer.items()})
+    staff_id = answer["decided_by"]
+    run_input = {k: v.isoformat() if isinstance(v, date) else v for k, v in answer.items() if k != "decided_by"}
+    response = httpx.post(f"{os.environ['PREFECT_API_URL']}/flow_runs/{run_id}/resume",
+                          json={"run_input": run_input}, auth=(staff_id, DEMO_PASSWORD), timeout=30)
+    response.raise_for_status()
 
 
 def seed_one(model, record_id: str, store, start, answers, report) -> bool:

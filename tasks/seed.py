@@ -16,7 +16,9 @@ STAFF = [
     ("S-007", "June Abernathy", "eligibility_supervisor"),
     ("S-008", "Felix Marchetti", "hearing_officer"),
     ("S-009", "Odette Brannigan", "designee;director"),  # acting director: separation of duties applies
+    ("S-010", "Ingrid Halvorsen", "admin"),  # administers Prefect; decides no case
 ]
+DEMO_PASSWORD = "Demo-Pass-2026!"  # every sample staff member's password in the demo
 
 CONTRACTORS = [
     ("C-001", "Gateway Family Partners", "intake@gateway-family.example", "1200 Market St", "St. Louis", "63103"),

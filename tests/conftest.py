@@ -1,6 +1,7 @@
 """Test environment: set before Prefect or our settings are imported, one temporary home per session."""
 
 import os
+import secrets
 import tempfile
 from pathlib import Path
 
@@ -11,10 +12,15 @@ OUTPUT = ROOT / "test-output"
 RUN_DIR = Path(tempfile.mkdtemp(prefix="cwa-test-"))
 PREFECT_PORT, SMTP_PORT = free_port(), free_port()
 API_URL = f"http://127.0.0.1:{PREFECT_PORT}/api"
+# Service identities of this test session (the test process, the runner) and every sample staff member's password.
+SERVICE = ("svc-test", secrets.token_urlsafe(32))
+RUNNER = ("svc-runner", secrets.token_urlsafe(32))
+STAFF_PASSWORD = "Sample-Pass-2026!"
 
 os.environ.update(
     PREFECT_HOME=str(RUN_DIR / "prefect-home"),
     PREFECT_API_URL=API_URL,
+    PREFECT_API_AUTH_STRING=":".join(SERVICE),
     PREFECT_SERVER_ANALYTICS_ENABLED="false",
     PREFECT_RESULTS_PERSIST_BY_DEFAULT="true",
     PREFECT_RUNNER_POLL_FREQUENCY="1",

@@ -1,4 +1,5 @@
-"""Real processes for tests and benchmarks: a Prefect server, a runner serving our deployments, SMTP."""
+"""Real processes for tests and benchmarks: `cwa server` (Prefect behind our sign-in layer), a runner serving our
+deployments, SMTP."""
 
 import os
 import signal
@@ -60,8 +61,9 @@ class Process:
 
 
 def start_prefect_server(port: int, log: Path, env: dict[str, str]) -> Process:
-    server = Process([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-                      "--port", str(port)], log, env).start()
+    """`cwa server` on loopback: Prefect's API, UI and services with the sign-in layer."""
+    server = Process([sys.executable, "-m", "flows.cli", "server", "--host", "127.0.0.1", "--port", str(port)],
+                     log, env).start()
 
     def healthy() -> bool:
         if server.proc.poll() is not None:
@@ -76,14 +78,15 @@ def start_prefect_server(port: int, log: Path, env: dict[str, str]) -> Process:
 
 
 def start_runner(log: Path, env: dict[str, str], api_url: str) -> Process:
-    """`python -m flows.serve`; ready once both deployments exist on the server."""
+    """`python -m flows.serve`, signed in with the service identity in env; ready once its deployments exist."""
     runner = Process([sys.executable, "-m", "flows.serve"], log, env).start()
+    auth = tuple(env["PREFECT_API_AUTH_STRING"].split(":", 1))
 
     def registered() -> bool:
         if runner.proc.poll() is not None:
             raise RuntimeError(f"runner exited:\n{runner.tail()}")
         try:
-            r = httpx.post(f"{api_url}/deployments/filter", json={}, timeout=5)
+            r = httpx.post(f"{api_url}/deployments/filter", json={}, timeout=5, auth=auth)
             names = {d["name"] for d in r.json()}
             return {"hiring-exclusion-review", "practice-improvement-plan", "outbox-delivery",
                     "deadline-sweep"} <= names

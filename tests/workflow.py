@@ -14,7 +14,7 @@ from models.tables import HumanTask, TaskStatus
 from tasks.context import settings, transaction
 from tasks.reviews.intake import start_review_run, store_screening
 from tasks.seed import seed_roster
-from tests.conftest import API_URL, PREFECT_PORT, RUN_DIR, SMTP_PORT
+from tests.conftest import API_URL, PREFECT_PORT, RUN_DIR, RUNNER, SERVICE, SMTP_PORT, STAFF_PASSWORD
 from tests.stack import SmtpSink, start_prefect_server, start_runner, wait_until
 
 
@@ -24,18 +24,38 @@ class Stack:
         upgrade(settings().database_url)
         with transaction() as session:
             seed_roster(session)
-        env = dict(os.environ)
-        self.server = start_prefect_server(PREFECT_PORT, RUN_DIR / "logs" / "server.log", env)
-        self.runner = start_runner(RUN_DIR / "logs" / "runner.log", env, API_URL)
+            sign_in_everyone(session)
+        self.server = start_prefect_server(PREFECT_PORT, RUN_DIR / "logs" / "server.log", dict(os.environ))
+        self.runner = start_runner(RUN_DIR / "logs" / "runner.log", runner_env(), API_URL)
 
     def restart_runner(self, kill: bool = True) -> None:
         self.runner.kill() if kill else self.runner.stop()
-        self.runner = start_runner(RUN_DIR / "logs" / "runner.log", dict(os.environ), API_URL)
+        self.runner = start_runner(RUN_DIR / "logs" / "runner.log", runner_env(), API_URL)
 
     def close(self) -> None:
         self.runner.stop()
         self.server.stop()
         self.smtp.stop()
+
+
+def runner_env() -> dict[str, str]:
+    return dict(os.environ, PREFECT_API_AUTH_STRING=":".join(RUNNER))
+
+
+def sign_in_everyone(session) -> None:
+    """Service identities for this process and the runner; the same password for every sample staff member."""
+    from tasks.seed import STAFF
+    from tasks.signin.passwords import set_password, set_service_secret
+
+    for account, secret in (SERVICE, RUNNER):
+        set_service_secret(session, account_id=account, secret=secret, actor="test")
+    for staff_id, *_ in STAFF:
+        set_password(session, staff_id=staff_id, password=STAFF_PASSWORD, actor="test")
+
+
+def as_staff(staff_id: str) -> tuple[str, str]:
+    """httpx auth of a sample staff member."""
+    return staff_id, STAFF_PASSWORD
 
 
 @pytest.fixture(scope="session")
@@ -46,7 +66,7 @@ def stack():
 
 
 def flow_run(run_id: str) -> dict:
-    return httpx.get(f"{API_URL}/flow_runs/{run_id}", timeout=10).json()
+    return httpx.get(f"{API_URL}/flow_runs/{run_id}", timeout=10, auth=SERVICE).json()
 
 
 def state_of(run_id: str) -> tuple[str, str]:
@@ -76,17 +96,27 @@ def wait_final(run_id: str, timeout: float = 60) -> dict:
     return wait_until(done, timeout, f"run {run_id} to finish", interval=0.3)
 
 
-def resume(run_id: str, **run_input) -> httpx.Response:
-    """What the Prefect UI's Resume button sends."""
+def resume(run_id: str, *, decided_by: str, **run_input) -> httpx.Response:
+    """What the Prefect UI's Resume button sends, signed in as the staff member `decided_by`."""
     payload = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in run_input.items()}
     for _ in range(5):  # like Prefect's own client, retry the server's 503 (SQLite busy)
-        response = httpx.post(f"{API_URL}/flow_runs/{run_id}/resume", json={"run_input": payload}, timeout=10)
+        response = httpx.post(f"{API_URL}/flow_runs/{run_id}/resume", json={"run_input": payload}, timeout=10,
+                              auth=as_staff(decided_by))
         if response.status_code != 503:
             break
         time.sleep(1)
     response.raise_for_status()
     assert response.json()["status"] == "ACCEPT", response.json()
     return response
+
+
+def refused(run_id: str, *, decided_by: str, **run_input) -> str:
+    """A resume the sign-in layer refuses (403): the reason it gives."""
+    payload = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in run_input.items()}
+    response = httpx.post(f"{API_URL}/flow_runs/{run_id}/resume", json={"run_input": payload}, timeout=10,
+                          auth=as_staff(decided_by))
+    assert response.status_code == 403, response.text
+    return response.json()["detail"]
 
 
 def new_review(review_id: str, *, offences=(), employee=False, authorization=True,
@@ -103,7 +133,8 @@ def new_review(review_id: str, *, offences=(), employee=False, authorization=Tru
 
 def form_description(run_id: str, pause_key: str) -> str:
     """The markdown shown at the top of the resume dialog."""
-    r = httpx.get(f"{API_URL}/flow_runs/{run_id}/input/suspended-{pause_key}-description", timeout=10)
+    r = httpx.get(f"{API_URL}/flow_runs/{run_id}/input/suspended-{pause_key}-description", timeout=10,
+                  auth=SERVICE)
     r.raise_for_status()
     return r.json() if r.headers.get("content-type", "").startswith("application/json") else r.text
 

@@ -3,12 +3,13 @@ workflow has its own group (`cwa review`, `cwa plan`)."""
 
 import typer
 
-from flows.cli import admin, notices, plans, reviews
+from flows.cli import admin, notices, plans, reviews, signin
 
 app = typer.Typer(help="Contract administration of the Children's Division (13 CSR 35-32).",
                   no_args_is_help=True, add_completion=False)
 app.add_typer(admin.app)
 app.add_typer(notices.app)
+app.add_typer(signin.app)
 app.add_typer(reviews.app, name="review")
 app.add_typer(plans.app, name="plan")
 

@@ -65,13 +65,18 @@ def seed_demo() -> None:
     """Sample staff, contractors, and reviews waiting at each kind of human task (needs `make up`)."""
     from tasks.plans.demo import seed_demo_plans
     from tasks.reviews.demo import seed_demo_reviews
-    from tasks.seed import seed_roster
+    from tasks.seed import DEMO_PASSWORD, STAFF, seed_roster
+    from tasks.signin.passwords import set_password
 
     with transaction() as session:
         seed_roster(session)
+        for staff_id, *_ in STAFF:
+            set_password(session, staff_id=staff_id, password=DEMO_PASSWORD, actor="seed-demo")
     out.print("sample staff, contractors and contracts are in place")
     seed_demo_reviews(report=out.print)
     seed_demo_plans(report=out.print)
+    out.print(f"Sign in to the UI as STAFF-ID:{DEMO_PASSWORD}, e.g. S-001:{DEMO_PASSWORD} (a designee), "
+              f"S-003 (the director), S-005 (the contract administrator), S-010 (an administrator).")
 
 
 @app.command()

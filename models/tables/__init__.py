@@ -6,6 +6,8 @@ from models.tables.human_task import HumanTask, OnDue, TaskStatus
 from models.tables.notice import Channel, Notice, NoticeStatus
 from models.tables.plan import Contract, ImprovementPlan
 from models.tables.review import HiringReview, Offence, Prospect
+from models.tables.signin import ServiceAccount, StaffCredential
 
 __all__ = ["AuditEvent", "Channel", "Contract", "Contractor", "HiringReview", "HumanTask", "ImprovementPlan", "Notice",
-           "NoticeStatus", "Offence", "OnDue", "Prospect", "Role", "Staff", "StaffRole", "TaskStatus", "utcnow"]
+           "NoticeStatus", "Offence", "OnDue", "Prospect", "Role", "ServiceAccount", "Staff", "StaffCredential",
+           "StaffRole", "TaskStatus", "utcnow"]

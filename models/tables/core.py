@@ -24,6 +24,7 @@ class Role(StrEnum):
     eligibility_worker = "eligibility_worker"
     eligibility_supervisor = "eligibility_supervisor"
     hearing_officer = "hearing_officer"
+    admin = "admin"  # may administer Prefect (cancel, delete, deployments); decides no case
 
 
 class Staff(SQLModel, table=True):

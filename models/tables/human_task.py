@@ -47,3 +47,9 @@ class HumanTask(SQLModel, table=True):
     reminded_on: date | None = None
     escalated_on: date | None = None
     resumed_at: datetime | None = timestamp(nullable=True)
+    # Who signed in and resumed the run for this pause key: written by the sign-in layer, read by the flow.
+    claim_key: str | None = Field(default=None, max_length=80)
+    claimed_by: str | None = Field(default=None, max_length=32)
+    claimed_via: str | None = Field(default=None, max_length=16)
+    claimed_from: str | None = Field(default=None, max_length=64)
+    claimed_at: datetime | None = timestamp(nullable=True)

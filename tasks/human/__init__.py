@@ -5,8 +5,8 @@ The deadlines of open tasks (timers, escalations, reminders) are swept by `tasks
 """
 
 from tasks.human.audit import audit
-from tasks.human.fields import DECIDED_BY, REASONS
+from tasks.human.fields import REASONS, StaffAnswer
 from tasks.human.steps import get_record, recorded_step
 from tasks.human.wait import DeadlinePassed, TaskSpec, ask
 
-__all__ = ["DECIDED_BY", "REASONS", "DeadlinePassed", "TaskSpec", "ask", "audit", "get_record", "recorded_step"]
+__all__ = ["REASONS", "DeadlinePassed", "StaffAnswer", "TaskSpec", "ask", "audit", "get_record", "recorded_step"]

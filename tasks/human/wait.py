@@ -87,6 +87,7 @@ def open_human_task(spec: TaskSpec, flow_run_id: str) -> TaskView:
 class Verdict:
     accepted: bool
     reason: str | None
+    staff_id: str
 
 
 def _roster_error(staff_id: str, staff: Staff | None, roles: set[str], row: HumanTask,
@@ -102,13 +103,18 @@ def _roster_error(staff_id: str, staff: Staff | None, roles: set[str], row: Huma
 
 @task(name="check-human-answer", cache_policy=NO_CACHE)
 def check_answer(task_id: int, answer: dict[str, Any], excluded_reason: str, rule_error: str | None) -> Verdict:
-    """Roster, role, separation of duties and the form's own rule; audit every attempt; re-key on refusal."""
-    staff_id = str(answer.get("decided_by", "")).strip()
+    """The signed-in staff member bound to this answer (docs/architecture.md, "Signing in"), checked for roster,
+    role and separation of duties, and the form's own rule; audit every attempt; re-key on refusal."""
     with transaction() as session:
         row = session.get(HumanTask, task_id)
-        staff = session.get(Staff, staff_id)
+        bound = row.claim_key == row.pause_key and row.claimed_by
+        staff_id = row.claimed_by if bound else ""
+        signed_in = {"signed_in_as": staff_id, "method": row.claimed_via, "address": row.claimed_from}
+        staff = session.get(Staff, staff_id) if staff_id else None
         roles = set(session.exec(select(StaffRole.role).where(StaffRole.staff_id == staff_id)).all())
-        reason = _roster_error(staff_id, staff, roles, row, excluded_reason) or rule_error
+        reason = (None if bound else "no signed-in staff member is bound to this answer: sign in to the Prefect UI "
+                                     "and resume the run there") \
+            or _roster_error(staff_id, staff, roles, row, excluded_reason) or rule_error
         if reason:
             row.attempts += 1
             row.last_error = reason
@@ -116,14 +122,14 @@ def check_answer(task_id: int, answer: dict[str, Any], excluded_reason: str, rul
             session.add(row)
             audit(session, actor=staff_id or "unknown", action="human_task.refused",
                   subject_type=row.subject_type, subject_id=row.subject_id,
-                  detail={"key": row.key, "reason": reason})
-            return Verdict(False, reason)
-        row.status, row.decided_by, row.decision = TaskStatus.done, staff_id, answer
+                  detail={"key": row.key, "reason": reason} | signed_in)
+            return Verdict(False, reason, staff_id)
+        row.status, row.decided_by, row.decision = TaskStatus.done, staff_id, answer | {"decided_by": staff_id}
         row.closed_at, row.last_error = datetime.now(timezone.utc), None
         session.add(row)
         audit(session, actor=staff_id, action="human_task.answered", subject_type=row.subject_type,
-              subject_id=row.subject_id, detail={"key": row.key})
-        return Verdict(True, None)
+              subject_id=row.subject_id, detail={"key": row.key} | signed_in)
+        return Verdict(True, None, staff_id)
 
 
 def _forget_input(flow_run_id: str, pause_key: str) -> None:
@@ -147,7 +153,7 @@ def _form_description(spec: TaskSpec, view: TaskView, description: str) -> str:
     lines.append(description)
     lines.append(f"\n**Task:** `{spec.kind}` for `{spec.subject_id}` · **role:** {spec.role}"
                  + (f" · **due:** {spec.due.isoformat()}" if spec.due else ""))
-    lines.append("\nEnter your staff ID in *decided by*. Refer to people by their IDs only.")
+    lines.append("\nYour answer is recorded in the name you signed in with. Refer to people by their IDs only.")
     return "\n".join(lines)
 
 
@@ -197,4 +203,4 @@ def ask(
                                _rule_error(validate, answer))
         _forget_input(flow_run_id, view.pause_key)
         if verdict.accepted:
-            return form(**answer.model_dump())
+            return form(**answer.model_dump() | {"decided_by": verdict.staff_id})

@@ -3,23 +3,21 @@
 from datetime import date
 from enum import StrEnum
 
-from prefect.input import RunInput
 from pydantic import Field
 
 from models.improvement_plan import DEFAULT_DAYS, Remedy
-from tasks.human.fields import DECIDED_BY, REASONS
+from tasks.human.fields import REASONS, StaffAnswer
 
 
-class RequirePlan(RunInput):
+class RequirePlan(StaffAnswer):
     """(16): the division may elect to require a practice improvement plan."""
 
     require: bool = Field(False, title="Require a practice improvement plan?",
                           description="Tick to require a plan; leave unticked to close without one.")
     reasons: str = REASONS
-    decided_by: str = DECIDED_BY
 
 
-class RecordPlan(RunInput):
+class RecordPlan(StaffAnswer):
     """(16)(A)-(D): the contractor's written plan, as received."""
 
     reasons_not_achieved: str = Field(title="(A) Why the outcome was not achieved", min_length=1,
@@ -31,7 +29,6 @@ class RecordPlan(RunInput):
     timeframe_days: int = Field(title="(D) Timeframe in calendar days", ge=1, le=365,
                                 description=f"Days the plan allows; the rule's default is {DEFAULT_DAYS}.")
     effective_on: date = Field(title="Effective date", description="The deadline counts from this date.")
-    decided_by: str = DECIDED_BY
 
 
 class PlanOutcome(StrEnum):
@@ -39,29 +36,26 @@ class PlanOutcome(StrEnum):
     withdrawn = "withdrawn by the division"
 
 
-class VerifyPlan(RunInput):
+class VerifyPlan(StaffAnswer):
     """(16): record that the actions were taken (with evidence), or withdraw the plan."""
 
     outcome: PlanOutcome = Field(description="Verified closes the plan; withdrawn closes it without verification.")
     evidence: str = Field(title="Evidence references or reasons", min_length=1, max_length=4000,
                           description="Document IDs, report references; for a withdrawal, the reasons.")
     decided_on: date = Field(title="Date", description="Date of the verification or withdrawal.")
-    decided_by: str = DECIDED_BY
 
 
-class ChooseRemedy(RunInput):
+class ChooseRemedy(StaffAnswer):
     """(15)-(16): after a breach, terminate, reduce the caseload, or another remedy in writing."""
 
     remedy: Remedy = Field(description="Termination also needs the director's approval.")
     detail: str = Field(title="The remedy in writing", min_length=1, max_length=4000,
                         description="What the contractor is told, with reasons.")
     effective_on: date = Field(title="Effective date", description="When the remedy takes effect.")
-    decided_by: str = DECIDED_BY
 
 
-class ApproveTermination(RunInput):
+class ApproveTermination(StaffAnswer):
     """(15): the director approves or refuses terminating the contract."""
 
     approve: bool = Field(False, title="Approve termination?", description="Unticked: the administrator chooses again.")
     reasons: str = REASONS
-    decided_by: str = DECIDED_BY

@@ -3,14 +3,13 @@
 from datetime import date
 from enum import StrEnum
 
-from prefect.input import RunInput
 from pydantic import Field
 
 from models.review import DesigneeDecision, Recommendation
-from tasks.human.fields import DECIDED_BY, REASONS
+from tasks.human.fields import REASONS, StaffAnswer
 
 
-class DesigneeResponse(RunInput):
+class DesigneeResponse(StaffAnswer):
     """(7)(C)2: may the individual provide case management services?"""
 
     decision: DesigneeDecision = Field(
@@ -18,19 +17,17 @@ class DesigneeResponse(RunInput):
     reasons: str = REASONS
     decision_date: date = Field(title="Decision date",
                                 description="Date of the decision; the 30-day window for a review runs from it.")
-    decided_by: str = DECIDED_BY
 
 
-class ReviewRequest(RunInput):
+class ReviewRequest(StaffAnswer):
     """(7)(C)2.A-B: the contractor's written request for an administrative review."""
 
     received_on: date = Field(description="Date the written request was received.")
     reasons: str = Field("", description="The reasons the request sets out (blank if it gives none).",
                          max_length=4000)
-    decided_by: str = DECIDED_BY
 
 
-class ScheduleReview(RunInput):
+class ScheduleReview(StaffAnswer):
     """(7)(C)2.C: date and time of the administrative review."""
 
     review_date: date = Field(description="Day of the review.")
@@ -38,7 +35,6 @@ class ScheduleReview(RunInput):
                              pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     place: str = Field(description="Room and address, or the call-in details.", min_length=1, max_length=200)
     scheduled_on: date = Field(description="Date the review is scheduled (today).")
-    decided_by: str = DECIDED_BY
 
 
 class ReviewOutcome(StrEnum):
@@ -47,18 +43,16 @@ class ReviewOutcome(StrEnum):
     continued = "continued at the contractor's request"
 
 
-class ReviewHeld(RunInput):
+class ReviewHeld(StaffAnswer):
     """(7)(C)2.C-D: the review was held (recommendation) or continued (reschedule)."""
 
     outcome: ReviewOutcome = Field(description="What happened at the review.")
     reasons: str = REASONS
-    decided_by: str = DECIDED_BY
 
 
-class DirectorDecision(RunInput):
+class DirectorDecision(StaffAnswer):
     """(7)(C)2.D(II): the director affirms or reverses the initial decision; final."""
 
     decision: Recommendation = Field(description="Affirm or reverse the designee's initial decision.")
     reasons: str = REASONS
     decided_on: date = Field(description="Date of the final decision.")
-    decided_by: str = DECIDED_BY

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from tests.conftest import OUTPUT, PREFECT_PORT
+from tests.conftest import OUTPUT, PREFECT_PORT, STAFF_PASSWORD
 from tests.workflow import new_review, review_row, wait_for_task
 
 pytestmark = pytest.mark.e2e
@@ -98,6 +98,15 @@ def _pick_date(page, field, day: date) -> None:
     picker.wait_for(state="hidden")
 
 
+def sign_in(page, staff_id: str) -> None:
+    """The Prefect UI's own login page: STAFF-ID:password."""
+    page.goto(f"{UI}/dashboard")
+    box = page.get_by_placeholder("admin:pass")
+    box.fill(f"{staff_id}:{STAFF_PASSWORD}")
+    page.get_by_role("button", name="Login").click()
+    expect(box).to_be_hidden()
+
+
 def _ordinal(n: int) -> str:
     return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
@@ -106,19 +115,19 @@ def test_designee_answers_the_suspended_review_in_the_prefect_ui(chromium, stack
     run_id = new_review("HR-E2E-1", as_of=date(2026, 11, 2))
     wait_for_task(run_id, "designee-response")
     try:
+        sign_in(page, "S-001")
         page.goto(f"{UI}/runs/flow-run/{run_id}")
         page.get_by_role("button", name="Resume", exact=True).first.click()
 
         form = page.get_by_role("dialog")
         expect(form.get_by_role("heading", name=re.compile(r"Hiring review HR-E2E-1"))).to_be_visible()
+        expect(form.get_by_text("Decided by")).to_have_count(0)  # the answer is bound to who signed in
         expect(form.get_by_text("designee response")).to_be_visible()
 
         _choose(page, _field(form, "Decision"), DECISION)
         _field(form, "Written reasons").locator("textarea").fill(REASONS)
         decision_date = _field(form, "Decision date")
         _pick_date(page, decision_date, DECISION_DATE)
-        _field(form, "Decided by (your staff ID)").locator("textarea").fill("S-001")
-
         expect(_field(form, "Decision")).to_contain_text(DECISION)
         expect(decision_date.locator(".p-date-button__value")).to_have_text(
             DECISION_DATE.strftime(f"%b {_ordinal(DECISION_DATE.day)}, %Y"))
@@ -158,6 +167,7 @@ def test_administrator_records_a_practice_improvement_plan_in_the_prefect_ui(chr
     resume(run_id, require=True, reasons="Permanency below target.", decided_by="S-005")
     wait_for_task(run_id, "record-plan")
     try:
+        sign_in(page, "S-005")
         page.goto(f"{UI}/runs/flow-run/{run_id}")
         page.get_by_role("button", name="Resume", exact=True).first.click()
         form = page.get_by_role("dialog")
@@ -169,7 +179,6 @@ def test_administrator_records_a_practice_improvement_plan_in_the_prefect_ui(chr
         expect(days).to_have_value("90")  # the rule's default, shown to the administrator
         days.fill("60")
         _pick_date(page, _field(form, "Effective date"), date(2026, 8, 3))
-        _field(form, "Decided by (your staff ID)").locator("textarea").fill("S-005")
         form.locator(".p-modal__body").evaluate("body => body.scrollTo(0, 0)")
         page.screenshot(path=SHOTS / "plan-form.png")
         form.get_by_role("button", name="Submit", exact=True).click()

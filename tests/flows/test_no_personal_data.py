@@ -7,8 +7,8 @@ from datetime import date
 import httpx
 
 from tasks.seed import CONTRACTORS, STAFF
-from tests.conftest import API_URL
-from tests.workflow import new_review, resume, run_sweep, wait_final, wait_for_task
+from tests.conftest import API_URL, RUNNER, SERVICE, STAFF_PASSWORD
+from tests.workflow import new_review, refused, resume, run_sweep, wait_final, wait_for_task
 
 PROSPECT = "Zebulon Quartermaine-Ashby"
 
@@ -16,7 +16,7 @@ PROSPECT = "Zebulon Quartermaine-Ashby"
 def _everything_prefect_holds() -> str:
     """Every run, task run, log, artifact, deployment, variable and run input the server has."""
     def post(path: str, body: dict | None = None) -> list:
-        r = httpx.post(f"{API_URL}{path}", json=body or {}, timeout=30)
+        r = httpx.post(f"{API_URL}{path}", json=body or {}, timeout=30, auth=SERVICE)
         r.raise_for_status()
         return r.json()
 
@@ -38,9 +38,8 @@ def test_names_and_addresses_never_reach_prefect(stack):
     rid = "HR-PII-1"
     run_id = new_review(rid, prospect_name=PROSPECT, as_of=date(2026, 11, 2))
     wait_for_task(run_id, "designee-response")
-    resume(run_id, decision="may not provide case management", reasons="History relevant to the duties.",
-           decision_date=date(2026, 11, 3), decided_by="S-004")  # refused: a supervisor is no designee
-    wait_for_task(run_id, "designee-response")
+    refused(run_id, decision="may not provide case management", reasons="History relevant to the duties.",
+            decision_date=date(2026, 11, 3), decided_by="S-004")  # a supervisor is no designee
     resume(run_id, decision="may not provide case management", reasons="History relevant to the duties.",
            decision_date=date(2026, 11, 3), decided_by="S-001")
     wait_for_task(run_id, "review-request-1")
@@ -50,7 +49,8 @@ def test_names_and_addresses_never_reach_prefect(stack):
 
     held = _everything_prefect_holds()
     assert rid in held and "designee-response" in held  # the dump does cover our runs and forms
-    names = [PROSPECT] + [name for _, name, _ in STAFF] + [email for _, _, email, *_ in CONTRACTORS]
+    names = [PROSPECT, STAFF_PASSWORD, SERVICE[1], RUNNER[1], "argon2"] + [name for _, name, _ in STAFF]
+    names += [email for _, _, email, *_ in CONTRACTORS]
     names += [part for name in [PROSPECT] + [n for _, n, _ in STAFF] for part in name.split()]
     leaked = sorted({n for n in names if n.lower() in held.lower()})
     assert leaked == []

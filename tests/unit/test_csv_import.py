@@ -8,7 +8,7 @@ from models.errors import ImportRejected
 STAFF_HEADER = "id,full_name,email,roles,active\n"
 CONTRACTOR_HEADER = "id,name,email,address_line1,address_line2,city,state,zip_code\n"
 ALLOWED = ("designee, director, supervisor, contract_admin, eligibility_worker, "
-           "eligibility_supervisor, hearing_officer")
+           "eligibility_supervisor, hearing_officer, admin")
 GOOD_ADDRESS = "100 Main St,,Jefferson City,MO,65101"
 
 

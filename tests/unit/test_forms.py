@@ -5,16 +5,20 @@ from datetime import date
 import pytest
 
 from tasks.human.wait import _with_defaults
+from tasks.plans.forms import ApproveTermination, ChooseRemedy, RecordPlan, RequirePlan, VerifyPlan
 from tasks.reviews.forms import DesigneeResponse, DirectorDecision, ReviewHeld, ReviewRequest, ScheduleReview
 
-FORMS = [DesigneeResponse, ReviewRequest, ScheduleReview, ReviewHeld, DirectorDecision]
+FORMS = [DesigneeResponse, ReviewRequest, ScheduleReview, ReviewHeld, DirectorDecision, RequirePlan, RecordPlan,
+         VerifyPlan, ChooseRemedy, ApproveTermination]
 
 
 @pytest.mark.parametrize("form", FORMS, ids=lambda f: f.__name__)
-def test_every_field_has_help_text_and_decided_by_is_required(form):
+def test_every_field_has_help_text_and_no_form_asks_who_decided(form):
+    """The sign-in layer binds the signed-in staff member; the form does not ask for a name."""
     schema = form.model_json_schema()
     assert all(prop.get("description") for prop in schema["properties"].values())
-    assert "decided_by" in schema["required"]
+    assert "decided_by" not in schema["properties"]
+    assert "decided_by" not in schema.get("required", [])
 
 
 def test_a_default_keeps_the_title_and_help_text_of_its_field():
@@ -23,7 +27,7 @@ def test_a_default_keeps_the_title_and_help_text_of_its_field():
     assert prop["default"] == "2026-11-03"
     assert prop["title"] == "Decision date" and "30-day window" in prop["description"]
     assert shown._description == "### heading"
-    assert "decided_by" in shown.model_json_schema()["required"]
+    assert "decided_by" not in shown.model_json_schema()["properties"]
 
 
 def test_a_time_that_is_not_hh_mm_is_refused_by_the_schema():

@@ -1,0 +1,141 @@
+"""Signing in and roles at the API, against `cwa server` (docs/architecture.md, "Signing in")."""
+
+import base64
+import json
+from datetime import date
+
+import httpx
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlmodel import select
+
+from models.tables import AuditEvent, Staff, StaffRole
+from tasks.context import transaction
+from tasks.signin.passwords import set_password
+from tests.conftest import API_URL, PREFECT_PORT, RUNNER, SERVICE, STAFF_PASSWORD
+from tests.workflow import as_staff, new_review, resume, wait_final, wait_for_task
+
+UI = f"http://127.0.0.1:{PREFECT_PORT}"
+
+
+def _audits(action: str, subject_id: str | None = None) -> list[AuditEvent]:
+    with transaction() as session:
+        query = select(AuditEvent).where(AuditEvent.action == action)
+        if subject_id:
+            query = query.where(AuditEvent.subject_id == subject_id)
+        return list(session.exec(query.order_by(AuditEvent.id)).all())
+
+
+def _new_staff(staff_id: str, role: str) -> None:
+    with transaction() as session:
+        session.add(Staff(id=staff_id, full_name="Test Person", email=f"{staff_id.lower()}@dss.mo.example"))
+        session.flush()
+        session.add(StaffRole(staff_id=staff_id, role=role))
+        set_password(session, staff_id=staff_id, password=STAFF_PASSWORD, actor="test")
+
+
+def test_the_ui_is_told_to_show_its_login_page_and_health_stays_open(stack):
+    assert httpx.get(f"{UI}/ui-settings", timeout=10).json()["auth"] == "BASIC"
+    assert httpx.get(f"{API_URL}/health", timeout=10).status_code == 200
+
+
+def test_no_credential_or_a_wrong_password_is_401(stack):
+    anonymous = httpx.post(f"{API_URL}/flow_runs/filter", json={}, timeout=10)
+    assert anonymous.status_code == 401 and "STAFF-ID:password" in anonymous.json()["detail"]
+    assert "www-authenticate" not in anonymous.headers  # the UI's own login page, not the browser's box
+    wrong = httpx.post(f"{API_URL}/flow_runs/filter", json={}, timeout=10, auth=("S-002", "not-the-password"))
+    assert wrong.status_code == 401 and "wrong" in wrong.json()["detail"]
+    assert httpx.post(f"{API_URL}/flow_runs/filter", json={}, timeout=10, auth=as_staff("S-002")).status_code == 200
+
+
+def test_repeated_failures_lock_the_account_and_the_lock_is_audited(stack):
+    _new_staff("S-LOCK", "designee")
+    for _ in range(5):
+        assert httpx.get(f"{API_URL}/admin/version", timeout=10, auth=("S-LOCK", "guess-guess-guess")).status_code == 401
+    locked = httpx.get(f"{API_URL}/admin/version", timeout=10, auth=("S-LOCK", STAFF_PASSWORD))
+    assert locked.status_code == 401 and "locked until" in locked.json()["detail"]
+    [event] = _audits("signin.locked", "S-LOCK")
+    assert event.detail["failures"] == 5 and event.detail["address"] == "127.0.0.1"
+
+
+def test_an_inactive_staff_member_is_refused(stack):
+    _new_staff("S-GONE", "designee")
+    with transaction() as session:
+        staff = session.get(Staff, "S-GONE")
+        staff.active = False
+        session.add(staff)
+    response = httpx.get(f"{API_URL}/admin/version", timeout=10, auth=("S-GONE", STAFF_PASSWORD))
+    assert response.status_code == 401 and "no longer active" in response.json()["detail"]
+
+
+def test_a_forged_decided_by_is_refused_and_audited(stack):
+    run_id = new_review("HR-SIGN-FORGE", as_of=date(2026, 11, 2))
+    wait_for_task(run_id, "designee-response")
+    response = httpx.post(f"{API_URL}/flow_runs/{run_id}/resume", timeout=10, auth=as_staff("S-002"), json={
+        "run_input": {"decision": "may provide case management", "reasons": "Fine.",
+                      "decision_date": "2026-11-03", "decided_by": "S-001"}})
+    assert response.status_code == 403 and "signed in as S-002" in response.json()["detail"]
+    [event] = _audits("signin.forged_identity", run_id)
+    assert (event.actor, event.detail["claimed"]) == ("S-002", "S-001")
+    assert wait_for_task(run_id, "designee-response").claimed_by is None
+
+
+def test_a_service_identity_cannot_resume_a_human_task(stack):
+    run_id = new_review("HR-SIGN-SVC", as_of=date(2026, 11, 2))
+    wait_for_task(run_id, "designee-response")
+    for service in (SERVICE, RUNNER):
+        response = httpx.post(f"{API_URL}/flow_runs/{run_id}/resume", timeout=10, auth=service, json={
+            "run_input": {"decision": "may provide case management", "reasons": "x", "decision_date": "2026-11-03"}})
+        assert response.status_code == 403 and "only a signed-in staff member" in response.json()["detail"]
+    resume(run_id, decision="may provide case management", reasons="Fine.", decision_date=date(2026, 11, 3),
+           decided_by="S-001")
+    assert wait_final(run_id)["state"]["type"] == "COMPLETED"
+    [answered] = _audits("human_task.answered", "HR-SIGN-SVC")
+    assert (answered.actor, answered.detail["method"]) == ("S-001", "password")
+
+
+def test_staff_read_and_resume_but_only_an_administrator_changes_prefect(stack):
+    run_id = new_review("HR-SIGN-ADMIN", as_of=date(2026, 11, 2))
+    wait_for_task(run_id, "designee-response")
+    designee = as_staff("S-001")
+    assert httpx.get(f"{API_URL}/flow_runs/{run_id}", timeout=10, auth=designee).status_code == 200
+    assert httpx.post(f"{API_URL}/artifacts/filter", json={}, timeout=10, auth=designee).status_code == 200
+    for method, path in (("DELETE", f"/flow_runs/{run_id}"), ("POST", f"/flow_runs/{run_id}/set_state"),
+                         ("POST", "/variables/"), ("POST", "/deployments/"), ("PATCH", f"/flow_runs/{run_id}")):
+        response = httpx.request(method, f"{API_URL}{path}", json={}, timeout=10, auth=designee)
+        assert response.status_code == 403, (method, path)
+        assert "only an administrator" in response.json()["detail"]
+    assert any(e.detail["method"] == "DELETE" for e in _audits("signin.refused") if e.actor == "S-001")
+    admin = as_staff("S-010")
+    created = httpx.post(f"{API_URL}/variables/", json={"name": "sign_in_test", "value": "1"}, timeout=10, auth=admin)
+    assert created.status_code == 201
+    assert httpx.delete(f"{API_URL}/variables/name/sign_in_test", timeout=10, auth=admin).status_code == 204
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(header=st.one_of(
+    st.text(max_size=80),
+    st.binary(max_size=60).map(lambda b: "Basic " + base64.b64encode(b).decode()),
+    st.text(min_size=1, max_size=40).map(lambda t: "Basic " + base64.b64encode(t.encode()).decode()),
+))
+def test_no_authorization_header_gets_through_or_breaks_the_server(stack, header):
+    try:
+        response = httpx.post(f"{API_URL}/flow_runs/filter", json={}, timeout=10,
+                              headers={"Authorization": header.encode("utf-8", "surrogatepass").decode("latin-1")})
+    except (httpx.LocalProtocolError, UnicodeError, ValueError):
+        return  # not a header that HTTP can carry
+    assert response.status_code == 401
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.one_of(
+    st.binary(max_size=200),
+    st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+                 lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+                 max_leaves=12).map(lambda v: json.dumps({"run_input": v}).encode()),
+))
+def test_no_resume_body_breaks_the_server_or_answers_for_someone(stack, body):
+    run_id = "00000000-0000-0000-0000-000000000001"  # no such run: nothing may be resumed
+    response = httpx.post(f"{API_URL}/flow_runs/{run_id}/resume", content=body, timeout=10,
+                          headers={"content-type": "application/json"}, auth=as_staff("S-002"))
+    assert response.status_code in (403, 404, 409, 413, 422), response.text
