@@ -2,6 +2,13 @@
 
 from models.errors import RosterError
 
+# The roles that answer human tasks, as the UI names them ("Waiting for a director").
+ROLE_NAMES = {
+    "designee": "a designee", "director": "a director", "supervisor": "a supervisor",
+    "contract_admin": "a contract administrator", "eligibility_worker": "an eligibility worker",
+    "eligibility_supervisor": "an eligibility supervisor", "hearing_officer": "a hearing officer",
+}
+
 
 def check_answerer(
     *,

@@ -24,8 +24,8 @@ def server(host: str = typer.Option("127.0.0.1", help="Address to bind; 127.0.0.
 
 @app.command("set-password")
 def set_password_cmd(staff_id: str,
-                     reset: bool = typer.Option(False, help="Set it without the current password (an operator "
-                                                            "with access to the database, for a forgotten one).")) -> None:
+                     reset: bool = typer.Option(False, help="Set it without the current password (an operator with "
+                                                            "access to the database, for a forgotten one).")) -> None:
     """Set or change a staff member's password; it is asked for, never given on the command line."""
     from models.tables import StaffCredential
     from tasks.signin.passwords import matches, set_password

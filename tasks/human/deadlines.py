@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from models.calendar import add_business_days
 from models.tables import AuditEvent, HumanTask, OnDue, Role, Staff, StaffRole, TaskStatus
 from tasks.context import current_flow_run_id, run_link, settings, transaction
+from tasks.human.wait import WAITING
 from tasks.notices.outbox import Recipient, notify
 
 BATCH = 5000
@@ -58,7 +59,8 @@ def fire_timers(as_of: date) -> list[str]:
 
 @task(name="resume-timed-out-runs", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 def resume_runs(flow_run_ids: list[str]) -> int:
-    """Reschedule each suspended run so it re-enters its flow and meets the deadline event."""
+    """Reschedule each suspended run so it re-enters its flow and meets the deadline event; it no longer waits
+    for a person, so its `awaiting:` tag goes."""
     resumed, found = 0, set()
     with get_client(sync_client=True) as client:
         for start in range(0, len(flow_run_ids), 200):
@@ -69,6 +71,7 @@ def resume_runs(flow_run_ids: list[str]) -> int:
                 found.add(str(run.id))
                 if run.state and run.state.is_paused():
                     client.set_flow_run_state(run.id, Scheduled(name="Resuming"))
+                    client.update_flow_run(run.id, tags=[t for t in run.tags if not t.startswith(WAITING)])
                     resumed += 1
     gone = len(set(flow_run_ids) - found)  # vacuumed from Prefect's history: our record says why
     with transaction() as session:

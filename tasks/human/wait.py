@@ -19,8 +19,11 @@ from sqlmodel import select
 from models.errors import DomainError, RosterError
 from models.roster import check_answerer
 from models.tables import HumanTask, OnDue, Staff, StaffRole, TaskStatus
-from tasks.context import current_flow_run_id, transaction
+from tasks.context import current_flow_run_id, division_today, transaction
 from tasks.human.audit import audit
+from tasks.inbox import publish_staff_inbox
+
+WAITING = "awaiting:"  # tag of a run that waits for a person, with the role: the UI's saved filters use it
 
 F = TypeVar("F", bound=RunInput)
 
@@ -170,6 +173,16 @@ def _with_defaults(form: type[F], description: str, initial: dict[str, Any]) -> 
     return shown
 
 
+def mark_waiting(flow_run_id: str, role: str | None) -> None:
+    """Tag the run with the role it now waits for (none: the answer is in) and refresh the staff inbox."""
+    from prefect.runtime import flow_run
+
+    tags = [t for t in flow_run.tags if not t.startswith(WAITING)] + ([f"{WAITING}{role}"] if role else [])
+    with get_client(sync_client=True) as client:
+        client.update_flow_run(flow_run_id, tags=tags)
+    publish_staff_inbox(division_today())
+
+
 def _rule_error(validate: Callable[[Any], None] | None, answer: Any) -> str | None:
     try:
         if validate:
@@ -198,9 +211,11 @@ def ask(
         if view.status == TaskStatus.deadline_passed:
             return DeadlinePassed(view.due)
         shown = _with_defaults(form, _form_description(spec, view, description), initial)
+        mark_waiting(flow_run_id, spec.role)
         answer = suspend_flow_run(wait_for_input=shown, key=view.pause_key, timeout=None)
         verdict = check_answer(view.id, answer.model_dump(mode="json"), spec.excluded_reason,
                                _rule_error(validate, answer))
         _forget_input(flow_run_id, view.pause_key)
         if verdict.accepted:
+            mark_waiting(flow_run_id, None)
             return form(**answer.model_dump() | {"decided_by": verdict.staff_id})

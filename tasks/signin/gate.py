@@ -5,6 +5,7 @@ of models.access decides what the caller may do; a resume is bound to the staff 
 pages and its health checks stay open, and the UI is told to show its login page (auth "BASIC").
 """
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable
 
@@ -43,10 +44,12 @@ def _audit_refusal(identity: Identity, method: str, path: str, reason: str) -> N
 class SignInGate:
     """ASGI middleware: authenticate, authorize, bind resumes; everything else is Prefect's."""
 
-    def __init__(self, app, verifier: Verifier):
-        self.app, self.verifier = app, verifier
+    def __init__(self, app, verifier: Verifier, on_startup: Callable[[object], Awaitable[None]] | None = None):
+        self.app, self.verifier, self.on_startup = app, verifier, on_startup
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            return await self.app(scope, receive, self._after_startup(send))
         if scope["type"] not in ("http", "websocket"):
             return await self.app(scope, receive, send)
         path = scope["path"]
@@ -72,6 +75,15 @@ class SignInGate:
         if scope["type"] == "http" and method == "POST" and RESUME.fullmatch(path):
             return await self._resume(scope, receive, send, identity)
         return await self.app(scope, receive, send)
+
+    def _after_startup(self, send: Send) -> Send:
+        """Start on_startup, in a task of its own, once Prefect's application has started (its database is
+        migrated): a request made from the lifespan itself would wait for the lifespan."""
+        async def relay(message: dict) -> None:
+            await send(message)
+            if message["type"] == "lifespan.startup.complete" and self.on_startup:
+                self._startup_task = asyncio.get_running_loop().create_task(self.on_startup(self.app))
+        return relay
 
     async def _resume(self, scope: Scope, receive: Receive, send: Send, identity: Identity) -> None:
         """Claim the task for the signed-in person, strip any `decided_by`, pass on; release if Prefect refuses."""

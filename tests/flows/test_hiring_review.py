@@ -159,6 +159,7 @@ def test_continuance_reschedules_and_the_exclusion_stays_in_effect(stack):
            scheduled_on=date(2026, 11, 6), decided_by="S-001")  # review before the day it is scheduled
     task = wait_for_task(run_id, "schedule-review-1")
     assert "before the day it was scheduled" in task.last_error
+    assert "Not accepted" in form_description(run_id, task.pause_key)  # the form comes back with the reason
     resume(run_id, review_date=date(2026, 11, 9), review_time="09:30", place="Room 2",
            scheduled_on=date(2026, 11, 5), decided_by="S-001")
     wait_for_task(run_id, "review-held-1")

@@ -51,7 +51,8 @@ def test_no_credential_or_a_wrong_password_is_401(stack):
 def test_repeated_failures_lock_the_account_and_the_lock_is_audited(stack):
     _new_staff("S-LOCK", "designee")
     for _ in range(5):
-        assert httpx.get(f"{API_URL}/admin/version", timeout=10, auth=("S-LOCK", "guess-guess-guess")).status_code == 401
+        guess = httpx.get(f"{API_URL}/admin/version", timeout=10, auth=("S-LOCK", "guess-guess-guess"))
+        assert guess.status_code == 401
     locked = httpx.get(f"{API_URL}/admin/version", timeout=10, auth=("S-LOCK", STAFF_PASSWORD))
     assert locked.status_code == 401 and "locked until" in locked.json()["detail"]
     [event] = _audits("signin.locked", "S-LOCK")
@@ -139,3 +140,33 @@ def test_no_resume_body_breaks_the_server_or_answers_for_someone(stack, body):
     response = httpx.post(f"{API_URL}/flow_runs/{run_id}/resume", content=body, timeout=10,
                           headers={"content-type": "application/json"}, auth=as_staff("S-002"))
     assert response.status_code in (403, 404, 409, 413, 422), response.text
+
+
+def _tags(run_id: str) -> list[str]:
+    return httpx.get(f"{API_URL}/flow_runs/{run_id}", timeout=10, auth=SERVICE).json()["tags"]
+
+
+def test_a_waiting_run_names_the_role_it_waits_for_and_the_inbox_links_to_it(stack):
+    run_id = new_review("HR-SIGN-TAG", as_of=date(2026, 11, 2))
+    wait_for_task(run_id, "designee-response")
+    assert "awaiting:designee" in _tags(run_id)
+    inbox = httpx.post(f"{API_URL}/artifacts/filter", timeout=10, auth=as_staff("S-003"),
+                       json={"artifacts": {"key": {"any_": ["staff-inbox"]}}, "sort": "CREATED_DESC", "limit": 1})
+    [latest] = inbox.json()
+    assert "HR-SIGN-TAG" in latest["data"] and f"[open](http://127.0.0.1:{PREFECT_PORT}/runs/flow-run/{run_id})" \
+        in latest["data"]
+    resume(run_id, decision="may not provide case management", reasons="Relevant history.",
+           decision_date=date(2026, 11, 3), decided_by="S-001")
+    wait_for_task(run_id, "review-request-1")
+    assert "awaiting:designee" in _tags(run_id)  # the next task waits for a designee again
+    resume(run_id, received_on=date(2026, 12, 20), reasons="Late.", decided_by="S-001")
+    assert wait_final(run_id)["state"]["type"] == "COMPLETED"
+    assert not [t for t in _tags(run_id) if t.startswith("awaiting:")]
+
+
+def test_the_server_keeps_a_saved_filter_of_waiting_runs_per_role(stack):
+    saved = httpx.post(f"{API_URL}/saved_searches/filter", json={}, timeout=10, auth=as_staff("S-003")).json()
+    director = next(s for s in saved if s["name"] == "Waiting for a director")
+    values = {f["property"]: f["value"] for f in director["filters"]}
+    assert values["state"] == ["Suspended"] and values["tag"] == ["awaiting:director"]
+    assert {s["name"] for s in saved} >= {"Waiting for a designee", "Waiting for a contract administrator"}
