@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 
 from anyio import to_thread
+from sqlalchemy import func, or_
 from sqlmodel import select
 
 from models.access import Caller
@@ -102,8 +103,8 @@ def _check(session, user: str, secret: str, address: str) -> Identity | str:
 def sso_identity(user: str) -> Identity:
     """The staff member a trusted proxy names, by staff ID or email (case-insensitive)."""
     with transaction() as session:
-        staff = session.get(Staff, user) or session.exec(
-            select(Staff).where(Staff.email.ilike(user))).first()  # type: ignore[union-attr]
+        staff = session.exec(select(Staff).where(or_(func.lower(Staff.id) == user.lower(),
+                                                     func.lower(Staff.email) == user.lower()))).first()
         identity = _staff_identity(session, staff, "sso") if staff is not None and staff.active else None
     if identity is None:
         raise Unauthorized(f"the single sign-on user {user[:64]!r} is not an active staff member")

@@ -170,3 +170,28 @@ def test_the_server_keeps_a_saved_filter_of_waiting_runs_per_role(stack):
     values = {f["property"]: f["value"] for f in director["filters"]}
     assert values["state"] == ["Suspended"] and values["tag"] == ["awaiting:director"]
     assert {s["name"] for s in saved} >= {"Waiting for a designee", "Waiting for a contract administrator"}
+
+
+SSO = "X-Test-Signed-In-User"
+
+
+def test_single_sign_on_trusts_the_user_header_only_from_the_proxy(stack):
+    trusted = httpx.get(f"{API_URL}/admin/version", headers={SSO: "s-002"}, timeout=10)
+    assert trusted.status_code == 200  # a staff ID, any case
+    by_email = httpx.get(f"{API_URL}/admin/version", headers={SSO: "Marcus.Ebeling@dss.mo.example"}, timeout=10)
+    assert by_email.status_code == 200
+    unknown = httpx.get(f"{API_URL}/admin/version", headers={SSO: "nobody@example.org"}, timeout=10)
+    assert unknown.status_code == 401 and "not an active staff member" in unknown.json()["detail"]
+    elsewhere = httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.2"))
+    assert elsewhere.get(f"{API_URL}/admin/version", headers={SSO: "S-002"}, timeout=10).status_code == 401
+
+
+def test_an_answer_through_single_sign_on_is_bound_to_that_person(stack):
+    run_id = new_review("HR-SIGN-SSO", as_of=date(2026, 11, 2))
+    wait_for_task(run_id, "designee-response")
+    response = httpx.post(f"{API_URL}/flow_runs/{run_id}/resume", headers={SSO: "S-002"}, timeout=10, json={
+        "run_input": {"decision": "may provide case management", "reasons": "Fine.", "decision_date": "2026-11-03"}})
+    assert response.status_code == 201 and response.json()["status"] == "ACCEPT", response.text
+    assert wait_final(run_id)["state"]["type"] == "COMPLETED"
+    [answered] = _audits("human_task.answered", "HR-SIGN-SSO")
+    assert (answered.actor, answered.detail["method"]) == ("S-002", "sso")
