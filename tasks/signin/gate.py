@@ -41,6 +41,14 @@ def _audit_refusal(identity: Identity, method: str, path: str, reason: str) -> N
                       "address": identity.address})
 
 
+def _headers(scope: Scope) -> dict[str, str]:
+    return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+
+
+def _address(scope: Scope) -> str:
+    return (scope.get("client") or ("", 0))[0]
+
+
 class SignInGate:
     """ASGI middleware: authenticate, authorize, bind resumes; everything else is Prefect's."""
 
@@ -57,8 +65,7 @@ class SignInGate:
             return await self._ui_settings(scope, receive, send)
         if not path.startswith("/api") or path in OPEN_PATHS:
             return await self.app(scope, receive, send)
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        address = (scope.get("client") or ("", 0))[0]
+        headers, address = _headers(scope), _address(scope)
         try:
             identity = await self.verifier.identify(headers, address)
         except Unauthorized as exc:
@@ -138,7 +145,9 @@ class SignInGate:
             await to_thread.run_sync(release_claim, flow_run_id, identity)
 
     async def _ui_settings(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Prefect's UI settings, saying auth "BASIC" so that the UI shows its login page."""
+        """Prefect's UI settings, saying auth "BASIC" so that the UI shows its login page; behind the single
+        sign-on proxy there is no login page."""
+        auth = None if self.verifier.single_sign_on(_headers(scope), _address(scope)) else "BASIC"
         scope = dict(scope, headers=[(k, v) for k, v in scope["headers"] if k.lower() != b"accept-encoding"])
         start, chunks = None, []
 
@@ -152,7 +161,7 @@ class SignInGate:
         await self.app(scope, receive, capture)
         body = b"".join(chunks)
         try:
-            body = json.dumps(json.loads(body) | {"auth": "BASIC"}).encode()
+            body = json.dumps(json.loads(body) | {"auth": auth}).encode()
         except (ValueError, TypeError):
             pass
         headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]

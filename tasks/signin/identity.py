@@ -119,8 +119,12 @@ class Verifier:
         self._cache: dict[str, tuple[Identity, float]] = {}
         self._pending: dict[str, asyncio.Future] = {}
 
+    def single_sign_on(self, headers: dict[str, str], address: str) -> bool:
+        """Whether a trusted proxy names the user of this request."""
+        return bool(self.sso_header and address in self.sso_proxies and headers.get(self.sso_header))
+
     async def identify(self, headers: dict[str, str], address: str) -> Identity:
-        if self.sso_header and address in self.sso_proxies and headers.get(self.sso_header):
+        if self.single_sign_on(headers, address):
             user = headers[self.sso_header].strip()
             identity = await self._cached(f"sso:{user}", lambda: sso_identity(user))
             return replace(identity, address=address)

@@ -184,6 +184,8 @@ def test_single_sign_on_trusts_the_user_header_only_from_the_proxy(stack):
     assert unknown.status_code == 401 and "not an active staff member" in unknown.json()["detail"]
     elsewhere = httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.2"))
     assert elsewhere.get(f"{API_URL}/admin/version", headers={SSO: "S-002"}, timeout=10).status_code == 401
+    assert httpx.get(f"{UI}/ui-settings", headers={SSO: "S-002"}, timeout=10).json()["auth"] is None  # no login page
+    assert elsewhere.get(f"{UI}/ui-settings", headers={SSO: "S-002"}, timeout=10).json()["auth"] == "BASIC"
 
 
 def test_an_answer_through_single_sign_on_is_bound_to_that_person(stack):
