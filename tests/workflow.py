@@ -2,7 +2,7 @@
 
 import os
 import time
-from datetime import date
+from datetime import date, timedelta
 
 import httpx
 import pytest
@@ -173,4 +173,17 @@ def denied_review(review_id: str, decided: date, **intake) -> str:
     wait_for_task(run_id, "designee-response")
     resume(run_id, **DENY, decision_date=decided, decided_by="S-001")
     wait_for_task(run_id, "review-request-1")
+    return run_id
+
+
+def review_for_the_director(review_id: str, decided: date = date(2026, 11, 2)) -> str:
+    """A review whose designee S-001 recommended affirming: it waits for the director's final decision."""
+    run_id = denied_review(review_id, decided)
+    resume(run_id, received_on=decided + timedelta(days=2), reasons="Disputed.", decided_by="S-001")
+    wait_for_task(run_id, "schedule-review-1")
+    resume(run_id, review_date=decided + timedelta(days=3), review_time="10:00", place="Room 4",
+           scheduled_on=decided + timedelta(days=2), decided_by="S-001")
+    wait_for_task(run_id, "review-held-1")
+    resume(run_id, outcome="held: recommend the director affirm", reasons="No new information.", decided_by="S-001")
+    wait_for_task(run_id, "director-decision")
     return run_id
