@@ -113,3 +113,24 @@ def test_notices_lists_the_dead_letters_with_their_reason():
     result = cli.invoke(app, ["notices", "--status", "failed"], env={"COLUMNS": "250"})
     assert result.exit_code == 0, result.output
     assert "HR-CLI-DEAD" in result.output and "not a US state code" in result.output
+
+
+def test_set_password_asks_and_staff_change_their_own_with_the_current_one():
+    from models.tables import Staff, StaffCredential
+    from tasks.signin.passwords import matches
+
+    cli.invoke(app, ["init-db"])
+    with transaction() as session:
+        if session.get(Staff, "S-CLI") is None:
+            session.add(Staff(id="S-CLI", full_name="Cli Person", email="s-cli@dss.mo.example"))
+    first = cli.invoke(app, ["set-password", "S-CLI"], input="First-Pass-2026\nFirst-Pass-2026\n")
+    assert first.exit_code == 0 and "First-Pass-2026" not in first.output
+    wrong = cli.invoke(app, ["set-password", "S-CLI"], input="not-it\n")
+    assert wrong.exit_code == 1 and "current password is wrong" in wrong.output
+    weak = cli.invoke(app, ["set-password", "S-CLI"], input="First-Pass-2026\nshort\nshort\n")
+    assert weak.exit_code == 1 and "at least 12 characters" in weak.output
+    changed = cli.invoke(app, ["set-password", "S-CLI"], input="First-Pass-2026\nSecond-Pass-2026\nSecond-Pass-2026\n")
+    assert changed.exit_code == 0
+    with transaction() as session:
+        assert matches(session.get(StaffCredential, "S-CLI").password_hash, "Second-Pass-2026")
+    assert cli.invoke(app, ["set-password", "S-NOPE", "--reset"], input="Third-Pass-2026\nThird-Pass-2026\n").exit_code == 1
