@@ -25,6 +25,7 @@ test: install
 
 bench: install
 	$(PY) tests/bench/run_all.py
+	$(PY) tests/bench/signin.py
 	$(PY) tests/bench/letters.py
 
 clean:

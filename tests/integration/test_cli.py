@@ -133,4 +133,5 @@ def test_set_password_asks_and_staff_change_their_own_with_the_current_one():
     assert changed.exit_code == 0
     with transaction() as session:
         assert matches(session.get(StaffCredential, "S-CLI").password_hash, "Second-Pass-2026")
-    assert cli.invoke(app, ["set-password", "S-NOPE", "--reset"], input="Third-Pass-2026\nThird-Pass-2026\n").exit_code == 1
+    unknown = cli.invoke(app, ["set-password", "S-NOPE", "--reset"], input="Third-Pass-2026\nThird-Pass-2026\n")
+    assert unknown.exit_code == 1 and "no staff member 'S-NOPE'" in unknown.output
