@@ -13,7 +13,7 @@ __all__ = ["Caller", "refusal"]
 _ID = r"[0-9a-fA-F-]{36}"
 RESUME = re.compile(rf"/api/flow_runs/{_ID}/resume")
 # The Prefect UI's queries: reads sent as POST with a filter in the body.
-_STAFF_QUERIES = re.compile(r"/api/(" + "|".join((
+_STAFF_QUERIES = re.compile(r"/api/(v2/)?(" + "|".join((
     r"[a-z_]+/filter", r"[a-z_]+/count", r"[a-z_]+/paginate", r"[a-z_]+/history", r"[a-z_]+/lateness",
     r"[a-z_]+/latest/(filter|count)",
     r"ui/.+", r"events/filter(/next)?", r"events/count-by/[a-z_]+",

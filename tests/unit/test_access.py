@@ -15,6 +15,7 @@ RUN = "/api/flow_runs/0b0e4c4e-7b53-4b5e-9a0f-1c2d3e4f5a6b"
     (Caller.staff, "GET", RUN, "", True),
     (Caller.staff, "POST", "/api/flow_runs/filter", "", True),
     (Caller.staff, "POST", "/api/artifacts/latest/filter", "", True),
+    (Caller.staff, "POST", "/api/v2/concurrency_limits/filter", "", True),
     (Caller.staff, "POST", "/api/ui/flow_runs/history", "", True),
     (Caller.staff, "POST", f"{RUN}/resume", "", True),
     (Caller.staff, "POST", f"{RUN}/input/filter", "", True),
@@ -30,7 +31,7 @@ RUN = "/api/flow_runs/0b0e4c4e-7b53-4b5e-9a0f-1c2d3e4f5a6b"
     (Caller.service, "POST", f"{RUN}/set_state", "", True),
     (Caller.service, "POST", "/api/deployments/", "", True),
     (Caller.service, "POST", f"{RUN}/resume", "", False),
-], ids=["staff-read", "staff-query", "staff-latest-artifacts", "staff-ui-history", "staff-resume",
+], ids=["staff-read", "staff-query", "staff-latest-artifacts", "staff-v2-query", "staff-ui-history", "staff-resume",
         "staff-read-inputs", "staff-delete", "staff-set-state", "staff-patch", "staff-deployment",
         "staff-bulk-delete", "staff-saved-search", "staff-secrets", "admin-delete", "admin-secrets",
         "service-set-state", "service-deployment", "service-resume"])
