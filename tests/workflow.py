@@ -66,7 +66,17 @@ def stack():
 
 
 def flow_run(run_id: str) -> dict:
-    return httpx.get(f"{API_URL}/flow_runs/{run_id}", timeout=10, auth=SERVICE).json()
+    """The run as the API has it; like Prefect's own client, asks again while the SQLite server is busy."""
+    for attempt in range(5):
+        try:
+            response = httpx.get(f"{API_URL}/flow_runs/{run_id}", timeout=30, auth=SERVICE)
+            if response.status_code != 503:
+                response.raise_for_status()
+                return response.json()
+        except httpx.TimeoutException:
+            pass
+        time.sleep(attempt + 1)
+    raise TimeoutError(f"the server kept refusing to read run {run_id}")
 
 
 def state_of(run_id: str) -> tuple[str, str]:
