@@ -60,10 +60,11 @@ class Process:
         return self.log_path.read_text(errors="replace")[-chars:] if self.log_path.exists() else ""
 
 
-def start_prefect_server(port: int, log: Path, env: dict[str, str]) -> Process:
-    """`cwa server` on loopback: Prefect's API, UI and services with the sign-in layer."""
-    server = Process([sys.executable, "-m", "flows.cli", "server", "--host", "127.0.0.1", "--port", str(port)],
-                     log, env).start()
+def start_prefect_server(port: int, log: Path, env: dict[str, str], plain: bool = False) -> Process:
+    """`cwa server` on loopback: Prefect's API, UI and services with the sign-in layer (plain: Prefect's own
+    `prefect server start`, without it, for comparison in the benchmarks)."""
+    command = ["prefect", "server", "start"] if plain else ["flows.cli", "server"]
+    server = Process([sys.executable, "-m", *command, "--host", "127.0.0.1", "--port", str(port)], log, env).start()
 
     def healthy() -> bool:
         if server.proc.poll() is not None:

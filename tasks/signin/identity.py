@@ -1,7 +1,7 @@
 """Who is calling: a staff member signed in with `STAFF-ID:password`, a service identity, or a person named by a
 trusted single-sign-on proxy (docs/architecture.md, "Signing in").
 
-A verified credential is cached in memory for a short while (argon2 takes about 0.1 s on purpose); concurrent
+A verified credential is cached in memory for a short while (argon2 takes about 0.15 s here, on purpose); concurrent
 requests with the same credential wait for one verification.
 """
 

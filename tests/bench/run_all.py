@@ -99,6 +99,7 @@ def bench_resume_latency() -> list[float]:
         runs.append(start_review_run(f"HR-BENCH-{n:03d}", date(2026, 11, 2)))
     for run_id in runs:
         wait_for_human_task(run_id, "designee-response", timeout=180)
+        _wait_form_stored(run_id, "designee-response")
     latencies = []
     for run_id in runs:
         t0 = time.perf_counter()
@@ -114,6 +115,17 @@ def bench_resume_latency() -> list[float]:
         latencies.append(time.perf_counter() - t0)
         _wait_finished(run_id)  # one resume at a time, on a runner that is not still reaping the last run
     return latencies
+
+
+def _wait_form_stored(run_id: str, pause_key: str, timeout: float = 60) -> None:
+    """Until Prefect has stored the form's schema: it marks the run suspended a moment before, and a resume in
+    between is refused ("Run input schema not found")."""
+    deadline = time.monotonic() + timeout
+    while httpx.get(f"{API}/flow_runs/{run_id}/input/suspended-{pause_key}-schema", timeout=10,
+                    auth=SERVICE).status_code != 200:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"run {run_id}: the form of {pause_key} was never stored")
+        time.sleep(0.2)
 
 
 def _wait_finished(run_id: str) -> None:

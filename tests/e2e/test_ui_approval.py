@@ -14,7 +14,10 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from sqlmodel import select
 
+from models.tables import AuditEvent
+from tasks.context import transaction
 from tests.e2e.ui import SHOTS, UI, choose, field, ordinal, pick_date, sign_in
 from tests.workflow import new_review, review_row, wait_for_task
 
@@ -68,12 +71,16 @@ def test_designee_answers_the_suspended_review_in_the_prefect_ui(chromium, stack
     assert review.designee_decision == DECISION
     assert review.decision_date == DECISION_DATE
     assert (review.designee_id, review.designee_reasons) == ("S-001", REASONS)
+    with transaction() as session:  # the audit trail names the designee who signed in
+        answered = session.exec(select(AuditEvent).where(AuditEvent.subject_id == "HR-E2E-1",
+                                                         AuditEvent.action == "human_task.answered")).one()
+    assert (answered.actor, answered.detail["signed_in_as"], answered.detail["method"]) == ("S-001", "S-001",
+                                                                                         "password")
 
 
 def test_administrator_records_a_practice_improvement_plan_in_the_prefect_ui(chromium, stack, page):
     """13 CSR 35-32.020 (16)(A)-(D): the plan form, filled by a contract administrator."""
     from tasks.plans.intake import open_plan, start_plan_run
-    from tasks.context import transaction
     from tests.workflow import resume
 
     with transaction() as session:
