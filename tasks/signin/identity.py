@@ -1,8 +1,8 @@
 """Who is calling: a staff member signed in with `STAFF-ID:password`, a service identity, or a person named by a
 trusted single-sign-on proxy (docs/architecture.md, "Signing in").
 
-A verified credential is cached in memory for a short while (argon2 takes about 0.15 s here, on purpose); concurrent
-requests with the same credential wait for one verification.
+A verified credential is cached in memory for a short while (argon2 takes about 0.15 s here, on purpose);
+concurrent requests with the same credential wait for one verification.
 """
 
 import asyncio
