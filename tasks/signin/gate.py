@@ -54,6 +54,7 @@ class SignInGate:
 
     def __init__(self, app, verifier: Verifier, on_startup: Callable[[object], Awaitable[None]] | None = None):
         self.app, self.verifier, self.on_startup = app, verifier, on_startup
+        self._startup_task: asyncio.Task | None = None  # kept referenced while it runs
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
