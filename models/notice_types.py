@@ -87,6 +87,34 @@ NOTICE_TYPES: dict[str, NoticeType] = {
             _COMMON + ("action", "effective_date", "reasons", "rule_paragraph", "hearing_right", "how_to_ask",
                        "last_day_to_ask"),
         ),
+        NoticeType(
+            "handup-enrolled", "1", "Hand-Up {participant_id}: notice of enrolment and your monthly premium",
+            "13 CSR 35-32.040 (4)(A)",
+            _COMMON + ("participant_id", "enrolled_on", "premium", "family_size", "limit", "first_month"),
+        ),
+        NoticeType(
+            "handup-refused", "1", "Hand-Up {participant_id}: application refused",
+            "13 CSR 35-32.040 (1)", _COMMON + ("participant_id", "decided_on", "reasons"),
+        ),
+        NoticeType(
+            "handup-premium", "1", "Hand-Up {participant_id}: premium of {amount} due {due_on}",
+            "13 CSR 35-32.040 (4)(A)-(B)",
+            _COMMON + ("participant_id", "coverage_month", "amount", "due_on", "credit", "amount_to_pay",
+                       "how_to_pay"),
+        ),
+        NoticeType(
+            "handup-opted-out", "1", "Hand-Up {participant_id}: you have left the program",
+            "13 CSR 35-32.040 (6)", _COMMON + ("participant_id", "effective_date"),
+        ),
+        NoticeType(
+            "hearing-refused", "1", "Hand-Up {participant_id}: request for a fair hearing refused",
+            "13 CSR 35-32.040 (5)",
+            _COMMON + ("participant_id", "requested_on", "issued_on", "last_day_to_ask", "days_after"),
+        ),
+        NoticeType(
+            "hearing-decision", "1", "Hand-Up {participant_id}: fair hearing decision",
+            "13 CSR 35-32.040 (5)", _COMMON + ("participant_id", "decision", "reasons", "effect", "decided_on"),
+        ),
     )
 }
 

@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     delivery_backoff_seconds: float = 60.0
     inbox_artifact_rows: int = 500
 
+    handup_transit_days: int = 3  # first-class mail: days from the mail transport to the participant, (4)(A)
+    handup_how_to_pay: str = ("Pay by payroll deduction if your employer offers it, or send a check or money order "
+                              "with your participant number to the address below.")
+    handup_batch_size: int = 5000  # participants per billing or removal batch
+
     signin_max_failures: int = 5  # failed sign-ins in a row that lock a staff account
     signin_lock_minutes: int = 15
     signin_cache_seconds: float = 60.0  # how long a verified credential is trusted without checking it again

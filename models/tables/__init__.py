@@ -2,12 +2,16 @@
 Alembic creates them; create_all only in tests."""
 
 from models.tables.core import AuditEvent, Contractor, Role, Staff, StaffRole, utcnow
+from models.tables.handup import (HandUpReference, HearingRequest, Participant, PaymentAllocation, PilotProvider,
+                                  PremiumBill, PremiumPayment, RemovalBatch, RemovalCandidate)
 from models.tables.human_task import HumanTask, OnDue, TaskStatus
 from models.tables.notice import Channel, Notice, NoticeStatus
 from models.tables.plan import Contract, ImprovementPlan
 from models.tables.review import HiringReview, Offence, Prospect
 from models.tables.signin import ServiceAccount, StaffCredential
 
-__all__ = ["AuditEvent", "Channel", "Contract", "Contractor", "HiringReview", "HumanTask", "ImprovementPlan", "Notice",
-           "NoticeStatus", "Offence", "OnDue", "Prospect", "Role", "ServiceAccount", "Staff", "StaffCredential",
-           "StaffRole", "TaskStatus", "utcnow"]
+__all__ = ["AuditEvent", "Channel", "Contract", "Contractor", "HandUpReference", "HearingRequest", "HiringReview",
+           "HumanTask", "ImprovementPlan", "Notice", "NoticeStatus", "Offence", "OnDue", "Participant",
+           "PaymentAllocation", "PilotProvider", "PremiumBill", "PremiumPayment", "Prospect", "RemovalBatch",
+           "RemovalCandidate", "Role", "ServiceAccount", "Staff", "StaffCredential", "StaffRole", "TaskStatus",
+           "utcnow"]

@@ -57,3 +57,4 @@ class Notice(SQLModel, table=True):
     mailed_on: date | None = None
     expected_delivery: date | None = None
     delivered_on: date | None = None
+    mail_by: date | None = Field(default=None, index=True)  # a letter the rule says must be mailed by this day
