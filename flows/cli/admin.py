@@ -63,6 +63,7 @@ def inbox(as_of: str = typer.Option(None, help="Date (YYYY-MM-DD); default today
 @app.command("seed-demo")
 def seed_demo() -> None:
     """Sample staff, contractors, and reviews waiting at each kind of human task (needs `make up`)."""
+    from tasks.handup.demo import seed_demo_handup
     from tasks.plans.demo import seed_demo_plans
     from tasks.reviews.demo import seed_demo_reviews
     from tasks.seed import DEMO_PASSWORD, STAFF, seed_roster
@@ -75,8 +76,9 @@ def seed_demo() -> None:
     out.print("sample staff, contractors and contracts are in place")
     seed_demo_reviews(report=out.print)
     seed_demo_plans(report=out.print)
+    seed_demo_handup(report=out.print)
     out.print(f"Sign in to the UI as STAFF-ID:{DEMO_PASSWORD}, e.g. S-001:{DEMO_PASSWORD} (a designee), "
-              f"S-003 (the director), S-005 (the contract administrator), S-010 (an administrator).")
+              f"S-003 (the director), S-005 (the contract administrator), S-006 (an eligibility worker), S-010 (an administrator).")
 
 
 @app.command()
