@@ -24,6 +24,7 @@ __all__ = ["AgeGroup", "CareRates", "FeeScale", "IncomeLimits", "Provenance", "D
 
 CENT = Decimal("0.01")
 RULE_LIMITS = "13 CSR 35-32.040 (4)(A)"
+RULE_FEES = "13 CSR 35-32.010 (3)"
 
 
 class AgeGroup(StrEnum):
@@ -72,7 +73,7 @@ class CareRates(Version):
     def rate(self, area: str, age_group: AgeGroup) -> Decimal:
         try:
             return self.rates[(area, AgeGroup(age_group))]
-        except KeyError:
+        except (KeyError, ValueError):
             raise RuleViolation(f"no child care rate for area {area!r} and age group {age_group}",
                                 "13 CSR 35-32.010 (4)") from None
 
@@ -84,12 +85,18 @@ class FeeScale(Version):
     bands: tuple[tuple[int, Decimal, Decimal], ...] = ()
 
     def fee(self, family_size: int, gross_income: Decimal) -> Decimal:
+        """The fee of the first band (lowest income first) the income fits; above every band, the highest fee.
+        A family larger than the scale's largest size pays as that size."""
         sizes = sorted({size for size, _, _ in self.bands})
-        size = min(family_size, sizes[-1])
-        for band_size, up_to, fee in self.bands:
-            if band_size == size and gross_income <= up_to:
+        size = min(family_size, sizes[-1]) if sizes else family_size
+        bands = sorted((up_to, fee) for band_size, up_to, fee in self.bands if band_size == size)
+        if family_size < 1 or not bands:
+            raise RuleViolation(f"the sliding fee scale {self.version} has no fee for a family of {family_size}",
+                                RULE_FEES)
+        for up_to, fee in bands:
+            if gross_income <= up_to:
                 return fee
-        return max(fee for band_size, _, fee in self.bands if band_size == size)
+        return max(fee for _, fee in bands)
 
 
 def _monthly(annual: int) -> Decimal:
@@ -126,8 +133,9 @@ DEFAULT_FEE_SCALE = FeeScale(
 
 
 def pick_version(versions, as_of: date):
-    """The version in use on as_of: the latest effective_from on or before it."""
-    usable = [v for v in versions if v.effective_from <= as_of]
+    """The version in use on as_of: the latest effective_from on or before it. Of versions effective the same
+    day, the one given last (the latest imported, after the shipped default) wins."""
+    usable = [(v.effective_from, n, v) for n, v in enumerate(versions) if v.effective_from <= as_of]
     if not usable:
         raise RuleViolation(f"no reference table is in effect on {as_of.isoformat()}", RULE_LIMITS)
-    return max(usable, key=lambda v: (v.effective_from, v.version))
+    return max(usable, key=lambda t: t[:2])[2]
