@@ -54,3 +54,21 @@ def test_names_and_addresses_never_reach_prefect(stack):
     names += [part for name in [PROSPECT] + [n for _, n, _ in STAFF] for part in name.split()]
     leaked = sorted({n for n in names if n.lower() in held.lower()})
     assert leaked == []
+
+
+def test_hand_up_families_and_incomes_never_reach_prefect(stack):
+    from tests.handup_cohort import application, apply, seed_providers
+
+    seed_providers()
+    family = application("HU-PII-1", name="Zenobia Quillfeather-Haskins", income="2777.77",
+                         email="zenobia.qh@example.org")
+    run_id = apply(family)
+    wait_for_task(run_id, "approve-enrolment")
+    resume(run_id, approve=True, enrolled_on=family.applied_on, decided_by="S-006")
+    assert wait_final(run_id)["state"]["type"] == "COMPLETED"
+
+    held = _everything_prefect_holds()
+    assert "HU-PII-1" in held and "approve-enrolment" in held
+    private = ["Zenobia", "Quillfeather", "Haskins", "zenobia.qh@example.org", family.address.line1, "2777.77",
+               str(family.person_id)]
+    assert sorted(p for p in private if p.lower() in held.lower()) == []
