@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import httpx
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from sqlalchemy import or_, update
+from sqlalchemy import func, or_, update
 from sqlmodel import Session, select
 
 from models.address import PostalAddress
@@ -112,7 +112,8 @@ def deliver_due(limit: int = 1000, today: date | None = None, max_batches: int =
                     select(Notice.id)
                     .where(Notice.status == NoticeStatus.queued)
                     .where(or_(Notice.next_attempt_at.is_(None), Notice.next_attempt_at <= now))
-                    .order_by(Notice.id)
+                    # most urgent first: a letter by the day it must reach the mail, any other notice as due today
+                    .order_by(func.coalesce(Notice.mail_by, today), Notice.id)
                     .limit(limit + len(tried))
                 ).all() if i not in tried][:limit]
             if not ids:
