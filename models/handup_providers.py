@@ -55,9 +55,9 @@ def check_designation(providers: list[Provider], as_of: date) -> list[Unmet]:
         unmet.append(Unmet(f"{RULE} (2)(B)", "no provider is located in an urban county and serves at least "
                                              "three hundred families"))
     expired = [p for p in providers if p.license_valid_until < as_of]
-    unmet += [Unmet(f"{RULE} (2)(C)", f"provider {p.id}'s license {p.license_number} expired on "
+    unmet += [Unmet(f"{RULE} (2)(C)", f"provider {p.id}'s license {p.license_number} was valid only until "
                                       f"{p.license_valid_until.isoformat()}") for p in expired]
-    unmet += [Unmet(f"{RULE} (2)(D)", f"provider {p.id}'s contract {p.contract_id} ended on "
+    unmet += [Unmet(f"{RULE} (2)(D)", f"provider {p.id}'s contract {p.contract_id} ran only until "
                                       f"{p.contract_ends_on.isoformat()}")
               for p in providers if p.contract_ends_on < as_of]
     unmet += [Unmet(f"{RULE} (2)(E)", f"provider {p.id} has not agreed to be a pilot provider and to abide by "
