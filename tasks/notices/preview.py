@@ -30,6 +30,15 @@ SAMPLE = {
     "effective_on": "2026-12-01", "days": 90, "deadline": "2027-03-01", "days_left": 14,
     "outcome": "verified and closed", "detail": "The division verified that the actions in the plan were taken.",
     "remedy": "reduce the contractor's caseload",
+    "participant_id": "HU-0001", "enrolled_on": "2026-11-24", "premium": "$88.00", "family_size": 3,
+    "limit": "$1,940.82", "first_month": "December 2026", "decided_on": "2026-11-24",
+    "coverage_month": "December 2026", "amount": "$88.00", "due_on": "2026-12-31", "credit": "$10.00",
+    "amount_to_pay": "$78.00",
+    "how_to_pay": "Pay by payroll deduction if your employer offers it, or send a check or money order with your "
+                  "participant number to the address below.",
+    "requested_on": "2027-05-10", "issued_on": "2027-01-30", "days_after": 100,
+    "effect": "The removal stands. A participant removed for non-payment may not take part in the program again "
+              "(13 CSR 35-32.040 (6)).",
 }
 SAMPLE_ADDRESS = {"name": "Gateway Family Partners", "line1": "1200 Market St", "line2": "Suite 400",
                   "city": "St. Louis", "state": "MO", "zip_code": "63103-2814"}

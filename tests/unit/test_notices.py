@@ -74,6 +74,20 @@ SAMPLES: dict[str, tuple[dict, str]] = {
     "pip-breach": ({"contract_id": "K-001", "plan_id": "PIP-1", "deadline": "2027-03-01"}, "plan_id"),
     "pip-remedy": ({"contract_id": "K-001", "plan_id": "PIP-1", "remedy": "terminate the contract",
                     "detail": "Terminated for breach.", "effective_on": "2027-04-01"}, "detail"),
+    "handup-enrolled": ({"participant_id": "HU-0001", "enrolled_on": "March 3, 2025", "premium": "$88.00",
+                         "family_size": 3, "limit": "$1,940.82", "first_month": "April 2025"}, "participant_id"),
+    "handup-refused": ({"participant_id": "HU-0001", "decided_on": "March 3, 2025",
+                        "reasons": "- consented 91 day(s) after losing eligibility (13 CSR 35-32.040 (1)(D))"},
+                       "reasons"),
+    "handup-premium": ({"participant_id": "HU-0001", "coverage_month": "April 2025", "amount": "$88.00",
+                        "due_on": "April 30, 2025", "credit": "$10.00", "amount_to_pay": "$78.00",
+                        "how_to_pay": "Send a check with your participant number."}, "how_to_pay"),
+    "handup-opted-out": ({"participant_id": "HU-0001", "effective_date": "March 3, 2025"}, "participant_id"),
+    "hearing-refused": ({"participant_id": "HU-0001", "requested_on": "June 10, 2025", "issued_on": "March 3, 2025",
+                         "last_day_to_ask": "June 1, 2025", "days_after": 99}, "participant_id"),
+    "hearing-decision": ({"participant_id": "HU-0001", "decision": "upheld",
+                          "reasons": "The premiums were unpaid for more than sixty days.",
+                          "effect": "The removal stands.", "decided_on": "July 1, 2025"}, "reasons"),
 }
 
 TYPES = sorted(NOTICE_TYPES)
