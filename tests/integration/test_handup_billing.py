@@ -28,7 +28,8 @@ from tasks.handup.common import participant_recipient
 from tasks.notices.outbox import notify
 from tests.handup_factory import make_participant
 
-A, B = "13 CSR 35-32.040 (4)(A)", "13 CSR 35-32.040 (4)(B)"
+A = "13 CSR 35-32.040 (4)(A)"
+B = "13 CSR 35-32.040 (4)(B)"
 pytestmark = pytest.mark.rule(A, B)
 PG_HOST = "127.0.0.1:5432"
 DEC = date(2026, 12, 1)  # due 2026-12-31; with 3 transit days, to the mail by Friday 2026-12-11
