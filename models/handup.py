@@ -172,7 +172,7 @@ def permanently_barred(barred_since: date | None) -> Unmet | None:
                                 "non-payment) and may not participate again")
 
 
-@cites("13 CSR 35-32.040 (1)(A)", "13 CSR 35-32.040 (1)(B)", "13 CSR 35-32.040 (1)(C)",
+@cites("13 CSR 35-32.040 (1)", "13 CSR 35-32.040 (1)(A)", "13 CSR 35-32.040 (1)(B)", "13 CSR 35-32.040 (1)(C)",
        "13 CSR 35-32.040 (1)(D)", "13 CSR 35-32.040 (1)(E)", "13 CSR 35-32.040 (1)(F)")
 def check_eligibility(app: Application, as_of: date,
                       limits: IncomeLimits = DEFAULT_INCOME_LIMITS) -> tuple[Decimal, list[Unmet]]:

@@ -17,6 +17,7 @@ from models.handup import (Application, age_group, apply_payment, check_eligibil
                            latest_mailing_date, monthly_premium, permanently_barred, removal_due)
 from models.handup_reference import AgeGroup
 
+ELIGIBLE = "13 CSR 35-32.040 (1)"
 FULL_BENEFITS = "13 CSR 35-32.040 (1)(A)"
 OVER_INCOME = "13 CSR 35-32.040 (1)(B)"
 PROGRAM = "13 CSR 35-32.040 (1)(C)"
@@ -237,12 +238,12 @@ def application(**overrides) -> Application:
     return Application(**values)
 
 
-@pytest.mark.rule(FULL_BENEFITS, OVER_INCOME, PROGRAM, CONSENT, AGREES, PREMIUM_BELOW)
+@pytest.mark.rule(ELIGIBLE, FULL_BENEFITS, OVER_INCOME, PROGRAM, CONSENT, AGREES, PREMIUM_BELOW)
 def test_an_application_meeting_every_condition_is_eligible_with_its_premium():
     assert check_eligibility(application(), ON) == (Decimal("88.00"), [])
 
 
-@pytest.mark.rule(FULL_BENEFITS, OVER_INCOME, PROGRAM, CONSENT, AGREES, PREMIUM_BELOW, BARRED)
+@pytest.mark.rule(ELIGIBLE, FULL_BENEFITS, OVER_INCOME, PROGRAM, CONSENT, AGREES, PREMIUM_BELOW, BARRED)
 def test_every_unmet_condition_is_returned_with_its_paragraph_in_the_rules_order():
     premium, unmet = check_eligibility(application(
         months_full_benefits=3, adjusted_gross_income=limit(3), meets_program_requirements=False,
