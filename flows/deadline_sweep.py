@@ -9,6 +9,7 @@ from prefect.artifacts import create_markdown_artifact, create_progress_artifact
 
 from flows.outbox_delivery import DEPLOYMENT as DELIVERY
 from tasks.context import division_today
+from tasks.handup.removal import start_removals
 from tasks.human.deadlines import escalate_overdue, fire_timers, remind_due, resume_runs
 from tasks.inbox import publish_inbox
 from tasks.notices import recover_stale_notices, request_delivery
@@ -25,6 +26,7 @@ def deadline_sweep(as_of: date | None = None) -> dict[str, dict[str, float]]:
         ("tasks escalated", lambda: escalate_overdue(as_of)),
         ("tasks reminded", lambda: remind_due(as_of)),
         ("plan reminders", lambda: remind_plans(as_of)),
+        ("Hand-Up removals", lambda: start_removals(as_of)),
         ("outbox", lambda: recover_stale_notices(as_of)),
         ("notices", lambda: {"delivery run started": 1 if request_delivery(DELIVERY) else 0}),
         ("open tasks", lambda: publish_inbox(as_of)),
