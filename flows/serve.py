@@ -11,8 +11,10 @@ from prefect.runner import Runner  # noqa: E402
 from prefect.client.schemas.schedules import CronSchedule  # noqa: E402
 
 from flows.deadline_sweep import deadline_sweep  # noqa: E402
+from flows.handup_billing import BILLING_CRON, handup_billing  # noqa: E402
 from flows.handup_enrolment import handup_enrolment  # noqa: E402
 from flows.handup_hearing import handup_hearing  # noqa: E402
+from flows.handup_removal import handup_removal  # noqa: E402
 from flows.hiring_review import hiring_exclusion_review  # noqa: E402
 from flows.improvement_plan import practice_improvement_plan  # noqa: E402
 from flows.outbox_delivery import EVERY_SECONDS, outbox_delivery  # noqa: E402
@@ -35,7 +37,8 @@ def start_runs_from_a_forkserver() -> None:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["prefect.flow_engine", "flows.hiring_review", "flows.improvement_plan",
                                      "flows.outbox_delivery", "flows.deadline_sweep",
-                                     "flows.handup_enrolment", "flows.handup_hearing"])
+                                     "flows.handup_enrolment", "flows.handup_hearing", "flows.handup_removal",
+                                     "flows.handup_billing"])
 
     class _Forkserver:
         @staticmethod
@@ -54,6 +57,9 @@ def main() -> None:
     runner.add_flow(practice_improvement_plan, name="practice-improvement-plan", tags=["13-CSR-35-32.020"])
     runner.add_flow(handup_enrolment, name="handup-enrolment", tags=["13-CSR-35-32.040"])
     runner.add_flow(handup_hearing, name="handup-hearing", tags=["13-CSR-35-32.040"])
+    runner.add_flow(handup_removal, name="handup-removal", tags=["13-CSR-35-32.040"])
+    runner.add_flow(handup_billing, name="handup-billing", tags=["13-CSR-35-32.040"],
+                    schedules=[CronSchedule(cron=BILLING_CRON, timezone=settings().timezone)])
     runner.add_flow(outbox_delivery, name="outbox-delivery", interval=EVERY_SECONDS)
     runner.add_flow(deadline_sweep, name="deadline-sweep",
                     schedules=[CronSchedule(cron=SWEEP_CRON, timezone=settings().timezone)])
