@@ -11,7 +11,7 @@ from models.handup import ParticipantStatus
 from models.tables import Role
 from tasks.context import current_flow_run_id, division_today
 from tasks.handup.common import SUBJECT
-from tasks.handup.decision_forms import ApproveEnrolment
+from tasks.handup.forms import ApproveEnrolment
 from tasks.handup.enrolment import check_application, record_enrolment, record_refusal
 from tasks.human import TaskSpec, ask
 from tasks.notices import deliver_notices

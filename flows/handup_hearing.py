@@ -8,7 +8,7 @@ from prefect import flow
 from models.calendar import add_business_days
 from models.tables import Role
 from tasks.context import current_flow_run_id, division_today
-from tasks.handup.decision_forms import HearingDecision, HearingOutcome
+from tasks.handup.forms import HearingDecision, HearingOutcome
 from tasks.handup.hearings import load_hearing, record_hearing_decision
 from tasks.human import TaskSpec, ask
 from tasks.notices import deliver_notices
