@@ -94,8 +94,10 @@ def count_unbilled(coverage_month: date) -> int:
                             .where(*_unbilled(coverage_month.replace(day=1)))).one()
 
 
-def bill_rows(participants: list, dates: BillingDates, as_of: date) -> tuple[list[dict], list[dict], list[Outgoing]]:
-    """The bills, the credit taken from each participant, and the premium notices of a batch (no I/O)."""
+def bill_rows(participants: list, dates: BillingDates, as_of: date,
+              addresses: dict[str, tuple[dict, str]] | None = None) -> tuple[list[dict], list[dict], list[Outgoing]]:
+    """The bills, the credit taken from each participant, and the premium notices of a batch (no I/O);
+    addresses: the postal addresses already checked, by participant ID."""
     cfg = settings()
     bills, credits, notices = [], [], []
     month_name = dates.coverage_month.strftime("%B %Y")
@@ -110,7 +112,7 @@ def bill_rows(participants: list, dates: BillingDates, as_of: date) -> tuple[lis
             credits.append({"b_id": p.id, "b_applied": applied})
         notices.append(Outgoing(
             notice_type=NOTICE, key=f"{NOTICE}:{p.id}:{key_month}", recipient=participant_recipient(p),
-            subject_type=SUBJECT, subject_id=p.id, mail_by=dates.mail_by,
+            subject_type=SUBJECT, subject_id=p.id, mail_by=dates.mail_by, address=(addresses or {}).get(p.id),
             context={"division_name": cfg.division_name, "notice_date": as_of.isoformat(), "participant_id": p.id,
                      "reference": p.id, "coverage_month": month_name, "amount": dollars(amount),
                      "due_on": dates.due_on.isoformat(), "credit": dollars(applied),
@@ -118,17 +120,17 @@ def bill_rows(participants: list, dates: BillingDates, as_of: date) -> tuple[lis
     return bills, credits, notices
 
 
-def _mailable(participants: list) -> tuple[list, list[str]]:
-    """Participants whose address can take a letter, and the IDs of those whose cannot (not billed: (4)(A)
-    needs the letter; staff fix the address and the next run bills them)."""
-    good, bad = [], []
+def _mailable(participants: list) -> tuple[list, dict[str, tuple[dict, str]], list[str]]:
+    """Participants whose address can take a letter with their checked addresses, and the IDs of those whose
+    cannot (not billed: (4)(A) needs the letter; staff fix the address and the next run bills them)."""
+    good, addresses, bad = [], {}, []
     for p in participants:
         try:
-            letter_address(participant_recipient(p))
+            addresses[p.id] = letter_address(participant_recipient(p))
             good.append(p)
         except AddressError:
             bad.append(p.id)
-    return good, bad
+    return good, addresses, bad
 
 
 _TAKE_CREDIT = (Participant.__table__.update().where(Participant.__table__.c.id == bindparam("b_id"))
@@ -137,14 +139,14 @@ _TAKE_CREDIT = (Participant.__table__.update().where(Participant.__table__.c.id 
 
 def bill_participants(session: Session, participants: list, dates: BillingDates, as_of: date) -> BatchResult:
     """Bill these participants in the caller's transaction: bills, credit, notices and one audit row."""
-    good, bad = _mailable(participants)
-    bills, credits, notices = bill_rows(good, dates, as_of)
+    good, addresses, bad = _mailable(participants)
+    bills, credits, notices = bill_rows(good, dates, as_of, addresses)
     if bills:
-        session.execute(insert(PremiumBill), bills)
+        session.connection().execute(insert(PremiumBill.__table__), bills)
     if credits:
         session.connection().execute(_TAKE_CREDIT, credits)
     queued = queue_notices(session, notices)
-    session.execute(insert(AuditEvent), [{
+    session.connection().execute(insert(AuditEvent.__table__), [{
         "at": utcnow(), "actor": "handup-billing", "action": "handup.billed", "subject_type": "premium_billing",
         "subject_id": f"{dates.coverage_month:%Y-%m}", "rule": f"{RULE} (4)(A)-(B)",
         "flow_run_id": current_flow_run_id(),

@@ -32,6 +32,7 @@ class Outgoing:
     subject_id: str
     context: dict[str, Any]
     mail_by: date | None = None
+    address: tuple[dict, str] | None = None  # letter_address(recipient), if the caller has checked it already
 
 
 def letter_address(recipient: Recipient) -> tuple[dict, str]:
@@ -46,7 +47,7 @@ def _channels(item: Outgoing) -> list[tuple[str, str, str, dict | None]]:
     recipient = item.recipient
     if NOTICE_TYPES[item.notice_type].delivery == EMAIL:
         return [(item.key, Channel.email, recipient.email or "", None)]
-    postal, lines = letter_address(recipient)
+    postal, lines = item.address or letter_address(recipient)
     rows = [(f"{item.key}:mail", Channel.mail, lines, postal)]
     if recipient.email and recipient.email_opt_in:
         rows.append((f"{item.key}:email", Channel.email, recipient.email, postal))
@@ -87,6 +88,6 @@ def queue_notices(session: Session, items: Sequence[Outgoing]) -> list[dict]:
                 "letter_body": rendered.body, "mail_by": item.mail_by if channel == Channel.mail else None,
             })
     if values:
-        session.execute(insert(Notice), values)
+        session.connection().execute(insert(Notice.__table__), values)  # Core: one executemany, NULLs kept
         session.info.setdefault("queued_notice_keys", set()).update(v["idempotency_key"] for v in values)
     return values
