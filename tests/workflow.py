@@ -1,5 +1,6 @@
 """Fixtures and helpers for flow and browser tests: a real Prefect server, a runner, a real SMTP server."""
 
+import json
 import os
 import time
 from datetime import date, timedelta
@@ -197,3 +198,24 @@ def review_for_the_director(review_id: str, decided: date = date(2026, 11, 2)) -
     resume(run_id, outcome="held: recommend the director affirm", reasons="No new information.", decided_by="S-001")
     wait_for_task(run_id, "director-decision")
     return run_id
+
+
+def everything_prefect_holds() -> str:
+    """Every run, task run, log, artifact, deployment, variable and run input the server has."""
+    def post(path: str, body: dict | None = None) -> list:
+        r = httpx.post(f"{API_URL}{path}", json=body or {}, timeout=30, auth=SERVICE)
+        r.raise_for_status()
+        return r.json()
+
+    runs = post("/flow_runs/filter", {"limit": 200})
+    dumps = [runs, post("/task_runs/filter", {"limit": 200}), post("/logs/filter", {"limit": 200}),
+             post("/artifacts/filter", {"limit": 200}), post("/deployments/filter"),
+             post("/variables/filter"), post("/flows/filter")]
+    for offset in range(200, 5000, 200):
+        page = post("/logs/filter", {"limit": 200, "offset": offset})
+        if not page:
+            break
+        dumps.append(page)
+    for run in runs:
+        dumps.append(post(f"/flow_runs/{run['id']}/input/filter", {"prefix": "", "limit": 100}))
+    return json.dumps(dumps)

@@ -16,7 +16,7 @@ from tasks.handup.hearings import request_hearing, start_hearing_run
 from tasks.handup.opt_out import opt_out
 from tasks.handup.payments import import_payments
 from tests.handup_cohort import application, apply, seed_providers
-from tests.workflow import resume, run_sweep, wait_final, wait_for_task
+from tests.workflow import everything_prefect_holds, resume, run_sweep, wait_final, wait_for_task
 
 PAYS, LATE, GONE, LEAVES = "HU-C-PAYS", "HU-C-LATE", "HU-C-GONE", "HU-C-LEAVES"
 MONTHS = [date(2026 + (m - 1) // 12, (m - 1) % 12 + 1, 1) for m in range(1, 15)]  # 2026-01 .. 2027-02
@@ -154,3 +154,9 @@ def test_a_cohort_through_fourteen_months(stack):
     assert refused_again.status == "refused"
     assert [u["paragraph"] for u in refused_again.unmet] == ["13 CSR 35-32.040 (6)"]
     assert "may not participate again" in notices("HU-C-LEAVES-2", "handup-refused")[0].body_text
+
+    # none of it reached Prefect: no name, email or street, in runs, forms, artifacts or logs
+    held = everything_prefect_holds()
+    assert f"handup-removal-rb-{DAY_61}" in held and "approve-removals" in held and "decide-hearing" in held
+    private = ["Underhill", "Oyelaran", "p.underhill@example.org", "Wornall", "Cohort Family"]
+    assert sorted(p for p in private if p.lower() in held.lower()) == []

@@ -1,37 +1,13 @@
 """No personal data in Prefect (docs/architecture.md, "The system of record"): runs, parameters, logs, artifacts,
 inputs, descriptions."""
 
-import json
 from datetime import date
 
-import httpx
-
 from tasks.seed import CONTRACTORS, STAFF
-from tests.conftest import API_URL, RUNNER, SERVICE, STAFF_PASSWORD
-from tests.workflow import new_review, refused, resume, run_sweep, wait_final, wait_for_task
+from tests.conftest import RUNNER, SERVICE, STAFF_PASSWORD
+from tests.workflow import everything_prefect_holds, new_review, refused, resume, run_sweep, wait_final, wait_for_task
 
 PROSPECT = "Zebulon Quartermaine-Ashby"
-
-
-def _everything_prefect_holds() -> str:
-    """Every run, task run, log, artifact, deployment, variable and run input the server has."""
-    def post(path: str, body: dict | None = None) -> list:
-        r = httpx.post(f"{API_URL}{path}", json=body or {}, timeout=30, auth=SERVICE)
-        r.raise_for_status()
-        return r.json()
-
-    runs = post("/flow_runs/filter", {"limit": 200})
-    dumps = [runs, post("/task_runs/filter", {"limit": 200}), post("/logs/filter", {"limit": 200}),
-             post("/artifacts/filter", {"limit": 200}), post("/deployments/filter"),
-             post("/variables/filter"), post("/flows/filter")]
-    for offset in range(200, 5000, 200):
-        page = post("/logs/filter", {"limit": 200, "offset": offset})
-        if not page:
-            break
-        dumps.append(page)
-    for run in runs:
-        dumps.append(post(f"/flow_runs/{run['id']}/input/filter", {"prefix": "", "limit": 100}))
-    return json.dumps(dumps)
 
 
 def test_names_and_addresses_never_reach_prefect(stack):
@@ -47,7 +23,7 @@ def test_names_and_addresses_never_reach_prefect(stack):
     assert wait_final(run_id)["state"]["type"] == "COMPLETED"
     run_sweep(date(2026, 11, 16))
 
-    held = _everything_prefect_holds()
+    held = everything_prefect_holds()
     assert rid in held and "designee-response" in held  # the dump does cover our runs and forms
     names = [PROSPECT, STAFF_PASSWORD, SERVICE[1], RUNNER[1], "argon2"] + [name for _, name, _ in STAFF]
     names += [email for _, _, email, *_ in CONTRACTORS]
@@ -67,7 +43,7 @@ def test_hand_up_families_and_incomes_never_reach_prefect(stack):
     resume(run_id, approve=True, enrolled_on=family.applied_on, decided_by="S-006")
     assert wait_final(run_id)["state"]["type"] == "COMPLETED"
 
-    held = _everything_prefect_holds()
+    held = everything_prefect_holds()
     assert "HU-PII-1" in held and "approve-enrolment" in held
     private = ["Zenobia", "Quillfeather", "Haskins", "zenobia.qh@example.org", family.address.line1, "2777.77",
                str(family.person_id)]
