@@ -17,8 +17,8 @@ from models.rules import cites
 
 __all__ = ["Application", "Unmet", "ParticipantStatus", "monthly_premium", "latest_mailing_date", "removal_due",
            "hearing_request_timely", "hearing_deadline", "check_eligibility", "child_care_benefit", "age_group",
-           "permanently_barred", "coverage_due_date", "first_coverage_month", "apply_payment", "PREMIUM_SHARE", "NOTICE_DAYS",
-           "REMOVAL_DAYS", "HEARING_DAYS", "CONSENT_DAYS", "FULL_BENEFIT_MONTHS"]
+           "permanently_barred", "coverage_due_date", "first_coverage_month", "apply_payment", "PREMIUM_SHARE",
+           "NOTICE_DAYS", "REMOVAL_DAYS", "HEARING_DAYS", "CONSENT_DAYS", "FULL_BENEFIT_MONTHS"]
 
 RULE = "13 CSR 35-32.040"
 PREMIUM_SHARE = Decimal("0.44")

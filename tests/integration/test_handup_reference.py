@@ -139,7 +139,8 @@ def test_describe_lists_every_version_with_its_provenance_and_marks_the_one_in_e
     with transaction() as session:
         shipped = [r for r in reference.describe(session, date(2013, 1, 1)) if r["in_effect"]]
     assert {(r["kind"], r["provenance"], r["imported_by"]) for r in shipped} == {
-        ("income_limits", "derived", "shipped"), ("care_rates", "sample", "shipped"), ("fee_scale", "sample", "shipped")}
+        ("income_limits", "derived", "shipped"), ("care_rates", "sample", "shipped"),
+        ("fee_scale", "sample", "shipped")}
 
 
 # -- the command line --------------------------------------------------------------------------------------------
