@@ -2,7 +2,8 @@
 
 A rule function in one of RULE_MODULES carries `@cites("13 CSR 35-32.020 (7)(C)2.A", ...)`; a test that
 covers a paragraph carries `@pytest.mark.rule("13 CSR 35-32.020 (7)(C)2.A", ...)`. A paragraph is cited in
-full: the source ("13 CSR 35-32.020", "RSMo 9.010") and, for a rule, its subdivisions.
+full: the source ("13 CSR 35-32.020", "RSMo 9.010") and, for a rule, its subdivisions; the other seeds' methods
+cite their document and section ("Wisconsin DWD Memo 03-21, Chart B", "Texas DFPS FY2011 Attachment F, Output #3").
 """
 
 import re
@@ -14,7 +15,8 @@ __all__ = ["RULE_MODULES", "cites", "citations", "paragraph_key"]
 RULE_MODULES = ("models.calendar", "models.exclusions", "models.review", "models.improvement_plan",
                 "models.handup", "models.handup_providers", "models.handup_removal", "models.handup_payments_csv")
 
-PARAGRAPH = re.compile(r"(13 CSR 35-\d\d\.\d{3}|RSMo \d+\.\d+)( \(\d+\)(\([A-Z]\)|\([IVX]+\)|\d+\.?|[A-Z]\.?)*)?")
+PARAGRAPH = re.compile(r"(13 CSR 35-\d\d\.\d{3}|RSMo \d+\.\d+)( \(\d+\)(\([A-Z]\)|\([IVX]+\)|\d+\.?|[A-Z]\.?)*)?"
+                       r"|(Wisconsin DWD Memo 03-21|Texas DFPS FY2011 Attachment F)(, [A-Za-z0-9 #.()-]+)?")
 
 F = TypeVar("F", bound=Callable)
 
