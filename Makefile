@@ -27,6 +27,7 @@ bench: install
 	$(PY) tests/bench/run_all.py
 	$(PY) tests/bench/signin.py
 	$(PY) tests/bench/letters.py
+	$(PY) tests/bench/handup.py
 
 clean:
 	rm -rf $(VENV) data test-output .pytest_cache
