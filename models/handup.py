@@ -17,7 +17,8 @@ from models.rules import cites
 
 __all__ = ["Application", "Unmet", "ParticipantStatus", "monthly_premium", "latest_mailing_date", "removal_due",
            "hearing_request_timely", "hearing_deadline", "check_eligibility", "child_care_benefit", "age_group",
-           "permanently_barred", "coverage_due_date", "first_coverage_month", "apply_payment", "PREMIUM_SHARE",
+           "permanently_barred", "coverage_due_date", "first_coverage_month", "apply_payment", "BillingDates",
+           "billing_dates", "check_billing_time", "PREMIUM_SHARE",
            "NOTICE_DAYS", "REMOVAL_DAYS", "HEARING_DAYS", "CONSENT_DAYS", "FULL_BENEFIT_MONTHS"]
 
 RULE = "13 CSR 35-32.040"
@@ -92,6 +93,34 @@ def first_coverage_month(enrolled_on: date, transit_days: int) -> date:
     while latest_mailing_date(coverage_due_date(month), transit_days) < enrolled_on:
         month = coverage_due_date(month) + timedelta(days=1)
     return month
+
+
+@dataclass(frozen=True)
+class BillingDates:
+    coverage_month: date
+    due_on: date
+    mail_by: date
+
+
+@cites("13 CSR 35-32.040 (4)(A)", "13 CSR 35-32.040 (4)(B)")
+def billing_dates(coverage_month: date, transit_days: int) -> BillingDates:
+    """(4)(B): due on the last day of the coverage month; (4)(A): the letter reaches the mail by mail_by."""
+    month = coverage_month.replace(day=1)
+    due = coverage_due_date(month)
+    return BillingDates(month, due, latest_mailing_date(due, transit_days))
+
+
+@cites("13 CSR 35-32.040 (4)(A)")
+def check_billing_time(coverage_month: date, as_of: date, transit_days: int) -> BillingDates:
+    """(4)(A): refuse to bill a month whose premium notices could no longer be mailed fifteen days before the
+    due date (plus the mail's transit days)."""
+    dates = billing_dates(coverage_month, transit_days)
+    if as_of > dates.mail_by:
+        raise RuleViolation(
+            f"too late to bill {dates.coverage_month:%Y-%m} on {as_of.isoformat()}: its premium is due "
+            f"{dates.due_on.isoformat()} and the notices had to reach the mail by {dates.mail_by.isoformat()} "
+            f"(first-class mail at least fifteen days before the due date)", f"{RULE} (4)(A)")
+    return dates
 
 
 @cites("13 CSR 35-32.040 (4)(C)")

@@ -16,8 +16,7 @@ from sqlalchemy import bindparam, exists, func, insert
 from sqlmodel import Session, select
 
 from models.address import AddressError
-from models.errors import RuleViolation
-from models.handup import ParticipantStatus, coverage_due_date, latest_mailing_date
+from models.handup import BillingDates, ParticipantStatus, billing_dates, check_billing_time
 from models.handup_reference import CENT
 from models.tables import AuditEvent, Notice, Participant, PremiumBill
 from models.tables.core import utcnow
@@ -42,32 +41,6 @@ class BatchResult:
     credit_applied: int
     address_errors: int
     last_id: str | None
-
-
-@dataclass(frozen=True)
-class BillingDates:
-    coverage_month: date
-    due_on: date
-    mail_by: date
-
-
-def billing_dates(coverage_month: date, transit_days: int) -> BillingDates:
-    """(4)(B): due on the last day of the coverage month; (4)(A): the letter reaches the mail by mail_by."""
-    month = coverage_month.replace(day=1)
-    due = coverage_due_date(month)
-    return BillingDates(month, due, latest_mailing_date(due, transit_days))
-
-
-def check_billing_time(coverage_month: date, as_of: date, transit_days: int) -> BillingDates:
-    """(4)(A): refuse to bill a month whose premium notices could no longer be mailed fifteen days before the
-    due date (plus the mail's transit days)."""
-    dates = billing_dates(coverage_month, transit_days)
-    if as_of > dates.mail_by:
-        raise RuleViolation(
-            f"too late to bill {dates.coverage_month:%Y-%m} on {as_of.isoformat()}: its premium is due "
-            f"{dates.due_on.isoformat()} and the notices had to reach the mail by {dates.mail_by.isoformat()} "
-            f"(first-class mail at least fifteen days before the due date)", f"{RULE} (4)(A)")
-    return dates
 
 
 def _unbilled(coverage_month: date):
