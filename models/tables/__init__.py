@@ -7,11 +7,12 @@ from models.tables.handup import (HandUpReference, HearingRequest, Participant, 
 from models.tables.human_task import HumanTask, OnDue, TaskStatus
 from models.tables.notice import Channel, Notice, NoticeStatus
 from models.tables.plan import Contract, ImprovementPlan
+from models.tables.renewal import CaseChild, CaseEvent, CaseImport, ContractTerms, PaymentAdjustment, Renewal
 from models.tables.review import HiringReview, Offence, Prospect
 from models.tables.signin import ServiceAccount, StaffCredential
 
-__all__ = ["AuditEvent", "Channel", "Contract", "Contractor", "HandUpReference", "HearingRequest", "HiringReview",
-           "HumanTask", "ImprovementPlan", "Notice", "NoticeStatus", "Offence", "OnDue", "Participant",
-           "PaymentAllocation", "PilotProvider", "PremiumBill", "PremiumPayment", "Prospect", "RemovalBatch",
-           "RemovalCandidate", "Role", "ServiceAccount", "Staff", "StaffCredential", "StaffRole", "TaskStatus",
-           "utcnow"]
+__all__ = ["AuditEvent", "CaseChild", "CaseEvent", "CaseImport", "Channel", "Contract", "ContractTerms",
+           "Contractor", "HandUpReference", "HearingRequest", "HiringReview", "HumanTask", "ImprovementPlan",
+           "Notice", "NoticeStatus", "Offence", "OnDue", "Participant", "PaymentAdjustment", "PaymentAllocation",
+           "PilotProvider", "PremiumBill", "PremiumPayment", "Prospect", "RemovalBatch", "RemovalCandidate",
+           "Renewal", "Role", "ServiceAccount", "Staff", "StaffCredential", "StaffRole", "TaskStatus", "utcnow"]
