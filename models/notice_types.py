@@ -115,6 +115,17 @@ NOTICE_TYPES: dict[str, NoticeType] = {
             "hearing-decision", "1", "Hand-Up {participant_id}: fair hearing decision",
             "13 CSR 35-32.040 (5)", _COMMON + ("participant_id", "decision", "reasons", "effect", "decided_on"),
         ),
+        NoticeType(
+            "renewal-preliminary", "1",
+            "Contract {contract_id}: preliminary outcomes for {year}, review by {review_closes_on}",
+            "13 CSR 35-32.020 (15)",
+            _COMMON + ("contract_id", "renewal_id", "year", "outcomes", "review_closes_on", "how_to_correct"),
+        ),
+        NoticeType(
+            "renewal-decision", "1", "Contract {contract_id}: renewal decision for {next_year}",
+            "13 CSR 35-32.020 (15)-(16)",
+            _COMMON + ("contract_id", "renewal_id", "next_year", "decision", "reasons", "detail"),
+        ),
     )
 }
 

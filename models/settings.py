@@ -24,6 +24,7 @@ class Settings(BaseSettings):
 
     mail_transport: str = "mailroom"  # or "print-api"
     mailroom_dir: str = str(Path("data/mailroom").resolve())
+    reports_dir: str = str(Path("data/reports").resolve())  # renewal reports: renewals/<renewal ID>/
     print_api_url: str = "http://127.0.0.1:8090"
     print_api_username: str = ""
     print_api_password: str = ""
@@ -38,6 +39,10 @@ class Settings(BaseSettings):
     handup_how_to_pay: str = ("Pay by payroll deduction if your employer offers it, or send a check or money order "
                               "with your participant number to the address below.")
     handup_batch_size: int = 5000  # participants per billing or removal batch
+
+    renewal_review_days: int = 15  # calendar days the contractor has to review its outcomes, 32.020 (15)
+    renewal_lead_days: int = 45  # the renewal starts this many days before the contract year ends
+    renewal_fmap: str = "2024=0.60,2025=0.60,2026=0.60,2027=0.60,2028=0.60"  # federal share of IV-E by fiscal year
 
     signin_max_failures: int = 5  # failed sign-ins in a row that lock a staff account
     signin_lock_minutes: int = 15

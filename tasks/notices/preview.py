@@ -30,6 +30,10 @@ SAMPLE = {
     "effective_on": "2026-12-01", "days": 90, "deadline": "2027-03-01", "days_left": 14,
     "outcome": "verified and closed", "detail": "The division verified that the actions in the plan were taken.",
     "remedy": "reduce the contractor's caseload",
+    "renewal_id": "RN-K-001-2025-10-01", "year": "2025-10-01 to 2026-09-30", "review_closes_on": "2026-10-20",
+    "how_to_correct": "Update the case management system, and tell your contract administrator of any programming "
+                      "error you find: the division corrects it.",
+    "next_year": "the contract year from 2026-10-01",
     "participant_id": "HU-0001", "enrolled_on": "2026-11-24", "premium": "$88.00", "family_size": 3,
     "limit": "$1,940.82", "first_month": "December 2026", "decided_on": "2026-11-24",
     "coverage_month": "December 2026", "amount": "$88.00", "due_on": "2026-12-31", "credit": "$10.00",
@@ -40,6 +44,25 @@ SAMPLE = {
     "effect": "The removal stands. A participant removed for non-payment may not take part in the program again "
               "(13 CSR 35-32.040 (6)).",
 }
+# Where one notice type needs its own reading of a shared element.
+SAMPLE_BY_TYPE = {
+    "renewal-preliminary": {
+        "outcomes": "Permanency within 12 months: 24.68% (target 25.00%): not met.\n"
+                    "No substantiated abuse or neglect by the out-of-home provider: 99.10% (target 98.00%): met.\n"
+                    "No re-entry within 12 months: 91.20% (target 90.00%): met."},
+    "renewal-decision": {
+        "decision": "renew with a practice improvement plan",
+        "reasons": "Permanency within 12 months was below the contract's target; the other outcomes were met.",
+        "detail": "The contract goes on for the next contract year with the targets recorded. Practice improvement "
+                  "plan PIP-K-001-2026 is required for: Permanency within 12 months."},
+}
+
+
+def sample_for(notice_type: str) -> dict:
+    """The sample context of a notice type."""
+    return {**SAMPLE, **SAMPLE_BY_TYPE.get(notice_type, {})}
+
+
 SAMPLE_ADDRESS = {"name": "Gateway Family Partners", "line1": "1200 Market St", "line2": "Suite 400",
                   "city": "St. Louis", "state": "MO", "zip_code": "63103-2814"}
 
@@ -48,7 +71,7 @@ def preview(notice_type: str, out_dir: Path) -> list[Path]:
     """Write <type>.html, <type>.txt and, for a letter notice, <type>.pdf; returns the paths."""
     from tasks.notices.delivery import letter_for
 
-    rendered = render_notice(notice_type, SAMPLE)
+    rendered = render_notice(notice_type, sample_for(notice_type))
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [out_dir / f"{notice_type}.html", out_dir / f"{notice_type}.txt"]
     paths[0].write_text(rendered.html)

@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from models.notice_types import LETTER, NOTICE_TYPES
-from tasks.notices.preview import SAMPLE, preview
+from tasks.notices.preview import preview, sample_for
 from tasks.notices.render import render_notice
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "notices"
@@ -20,7 +20,7 @@ COMMON = {"division_name", "notice_date", "recipient_name"}
 @pytest.mark.parametrize("notice_type", TYPES, ids=TYPES)
 def test_text_matches_the_golden_file(notice_type):
     expected = (GOLDEN / f"{notice_type}.txt").read_text()
-    assert render_notice(notice_type, SAMPLE).text == expected
+    assert render_notice(notice_type, sample_for(notice_type)).text == expected
 
 
 def _words(text: str) -> str:
@@ -33,5 +33,5 @@ def test_the_letter_pdf_carries_every_legal_element(notice_type, tmp_path):
     text = _words(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.read_bytes())).pages))
     for element in NOTICE_TYPES[notice_type].required:
         if element not in COMMON:
-            assert _words(str(SAMPLE[element])) in text, element
+            assert _words(str(sample_for(notice_type)[element])) in text, element
     assert NOTICE_TYPES[notice_type].rule in text

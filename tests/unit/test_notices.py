@@ -88,6 +88,13 @@ SAMPLES: dict[str, tuple[dict, str]] = {
     "hearing-decision": ({"participant_id": "HU-0001", "decision": "upheld",
                           "reasons": "The premiums were unpaid for more than sixty days.",
                           "effect": "The removal stands.", "decided_on": "July 1, 2025"}, "reasons"),
+    "renewal-preliminary": ({"contract_id": "K-001", "renewal_id": "RN-K-001-2025-10-01",
+                             "year": "2025-10-01 to 2026-09-30", "review_closes_on": "2026-10-20",
+                             "outcomes": "- Permanency within 12 months: 24.68% (target 25.00%): not met",
+                             "how_to_correct": "Update the case management system."}, "how_to_correct"),
+    "renewal-decision": ({"contract_id": "K-001", "renewal_id": "RN-K-001-2025-10-01",
+                          "next_year": "the contract year from 2026-10-01", "decision": "renew",
+                          "reasons": "Every outcome met.", "detail": "The contract goes on."}, "reasons"),
 }
 
 TYPES = sorted(NOTICE_TYPES)
