@@ -3,19 +3,26 @@
 The agency's mailroom prints and mails the letters of a day from one folder:
 
     <root>/2026-11-24/00000012.pdf      one PDF per letter, named by notice ID
-    <root>/2026-11-24/manifest.csv      one row per letter, sorted by notice_id (MANIFEST_COLUMNS)
+    <root>/2026-11-24/manifest.csv      one row per letter, in the order added (MANIFEST_COLUMNS)
     <root>/2026-11-24/MAILED            written by confirm_batch: date, count and IDs of each confirmation
 
 The batch ID of that folder is "MR-2026-11-24" (Notice.batch_id). A letter goes through
 queued -> sending (outbox claim) -> batched (add_to_batch) -> mailed (confirm_batch, by staff).
 
-Files are written atomically (temp file in the same folder, fsync, os.replace) under a per-folder lock
-file (.lock, flock on POSIX), so the mailroom never sees half a PDF or half a manifest and two workers
-adding letters to the same day do not lose manifest rows. Database changes (notice fields, audit rows)
-go into the caller's transaction: files are written before it commits, so a letter whose transaction
-rolled back can leave its PDF behind; when that notice is added again on a later day, its stale copy is
-removed from the unconfirmed folder (or, if that folder was already confirmed mailed, add_to_batch
-refuses, so that no letter is mailed twice without staff checking).
+Files are written under a per-folder lock file (.lock, flock on POSIX), so two workers adding letters to
+the same day do not lose manifest rows. A PDF is written atomically (temp file in the same folder, fsync,
+os.replace), so the mailroom never sees half a letter; then its manifest row is appended as one line and
+fsynced. Adding a letter costs the same whatever the size of the day's batch: a new letter (no PDF of that
+name in the folder) has no row yet, because a row is only ever written after its PDF and removed before it.
+A process that stops between the two leaves a PDF without a row; the outbox retries the notice (recover_stale),
+and a letter whose PDF is already there is checked against the whole manifest: its row is appended if
+missing, replaced (atomic rewrite) if different, left alone if the same. A line torn by a crash mid-append is
+cut off by the next writer (a reader ignores a last line without its line end).
+
+Database changes (notice fields, audit rows) go into the caller's transaction: files are written before it
+commits, so a letter whose transaction rolled back can leave its PDF behind; when that notice is added
+again on a later day, its stale copy is removed from the unconfirmed folder (or, if that folder was already
+confirmed mailed, add_to_batch refuses, so that no letter is mailed twice without staff checking).
 """
 
 import contextlib
@@ -31,7 +38,8 @@ from models.address import validate_address
 from models.errors import DomainError
 from models.tables import Channel, Notice, NoticeStatus
 from tasks.human.audit import audit
-from tasks.notices.mailroom_files import cell, locked, read_manifest, write_atomic, write_manifest
+from tasks.notices.mailroom_files import (append_row, cell, locked, read_manifest, repair_manifest, write_atomic,
+                                          write_manifest)
 
 BATCH_PREFIX = "MR-"
 MARKER = "MAILED"
@@ -101,13 +109,20 @@ def add_to_batch(session: Session, *, root: Path, day: date, notice: Notice, pdf
     }.items()}
     folder.mkdir(parents=True, exist_ok=True)
     with locked(folder):
+        repair_manifest(folder)
         path = folder / name
-        if not path.is_file() or path.read_bytes() != pdf:
+        if not path.is_file():  # a new letter: no PDF, so no row (rows are written after their PDF)
             write_atomic(path, pdf)
-        rows = read_manifest(folder)
-        if rows.get(notice.id) != row:
-            rows[notice.id] = row
-            write_manifest(folder, rows)
+            append_row(folder, row)
+        else:  # added before, or left without its row by a process that stopped: the manifest tells
+            if path.read_bytes() != pdf:
+                write_atomic(path, pdf)
+            rows = read_manifest(folder)
+            if notice.id not in rows:
+                append_row(folder, row)
+            elif rows[notice.id] != row:
+                rows[notice.id] = row
+                write_manifest(folder, rows)
 
     if (notice.status, notice.batch_id, notice.letter_hash) != (NoticeStatus.batched, batch_id, digest):
         replaced = notice.batch_id == batch_id and notice.status == NoticeStatus.batched
@@ -225,6 +240,7 @@ def _remove_stale_copies(root: Path, folder: Path, notice_id: int) -> list[str]:
                 f"the letter of notice {notice_id} is still in batch {other_id}, which the mailroom confirmed "
                 f"as mailed: ask the mailroom whether it went out, remove {other / name} if not, and re-queue")
         with locked(other):
+            repair_manifest(other)
             rows = read_manifest(other)
             if rows.pop(notice_id, None) is not None:
                 write_manifest(other, rows)

@@ -24,7 +24,8 @@ from models.tables import AuditEvent, Notice
 from tasks.context import settings, transaction
 from tasks.notices.mailroom import (MARKER, MailroomError, add_to_batch, batch_id_for, confirm_batch, count_pages,
                                     list_batches)
-from tasks.notices.mailroom_files import MANIFEST, MANIFEST_COLUMNS
+from tasks.notices import mailroom as mailroom_module
+from tasks.notices.mailroom_files import MANIFEST, MANIFEST_COLUMNS, read_manifest
 
 ADDRESS = {"name": "Gateway Family Partners", "line1": "1200 Market St", "line2": "Suite 400",
            "city": "St. Louis", "state": "MO", "zip_code": "63103-2814"}
@@ -152,16 +153,17 @@ def test_adding_the_same_letter_twice_leaves_one_file_one_row_one_audit(tmp_path
     assert leftovers(folder) == []
 
 
-def test_manifest_keeps_every_letter_of_the_day_sorted_by_notice_id(tmp_path, day):
+def test_manifest_keeps_every_letter_of_the_day_once_in_the_order_added(tmp_path, day):
     ids = [make_notice() for _ in range(5)]
     pages = {notice_id: n % 3 + 1 for n, notice_id in enumerate(ids)}
-    for notice_id in [ids[3], ids[0], ids[4], ids[1], ids[2]]:  # not in ID order
+    order = [ids[3], ids[0], ids[4], ids[1], ids[2]]  # not in ID order
+    for notice_id in order:
         add(tmp_path, day, notice_id, pdf_bytes(pages[notice_id], text=str(notice_id)))
-    add(tmp_path, day, ids[2], pdf_bytes(pages[ids[2]], text=str(ids[2])))  # again: still one row
+    add(tmp_path, day, ids[0], pdf_bytes(pages[ids[0]], text=str(ids[0])))  # again: still one row, in its place
 
     folder = tmp_path / day.isoformat()
     rows = manifest(folder)
-    assert [int(r["notice_id"]) for r in rows] == sorted(ids)
+    assert [int(r["notice_id"]) for r in rows] == order
     assert {int(r["notice_id"]): int(r["pages"]) for r in rows} == pages
     assert sorted(p.name for p in folder.glob("*.pdf")) == sorted(f"{i:08d}.pdf" for i in ids)
     assert batch_rows(tmp_path, batch_id_for(day)) == [
@@ -322,3 +324,84 @@ def test_list_batches_shows_a_folder_without_database_rows(tmp_path, day):
     (tmp_path / "not-a-day").mkdir()
     assert batch_rows(tmp_path, batch_id_for(day)) == [
         {"batch_id": batch_id_for(day), "day": day, "letters": 0, "batched": 0, "mailed": 0}]
+
+
+def test_a_batch_of_many_letters_has_each_letter_once_in_its_manifest(tmp_path, day):
+    ids = [make_notice() for _ in range(400)]
+    pdf = pdf_bytes()
+    for notice_id in ids:
+        add(tmp_path, day, notice_id, pdf)
+    for notice_id in ids[::37]:  # the outbox retrying some of them: no second row
+        add(tmp_path, day, notice_id, pdf)
+
+    folder = tmp_path / day.isoformat()
+    rows = manifest(folder)
+    assert [int(r["notice_id"]) for r in rows] == ids
+    assert {r["file"] for r in rows} == {p.name for p in folder.glob("*.pdf")} == {f"{i:08d}.pdf" for i in ids}
+    assert (folder / MANIFEST).read_bytes().count(b"\n") == len(ids) + 1  # header, then one line per letter
+    assert batch_rows(tmp_path, batch_id_for(day)) == [
+        {"batch_id": batch_id_for(day), "day": day, "letters": 400, "batched": 400, "mailed": 0}]
+    assert leftovers(folder) == []
+
+
+class Stopped(BaseException):
+    """The process dying: not an Exception, so nothing on the way up handles it."""
+
+
+def stop_before_the_manifest_line(monkeypatch):
+    def die(folder, row):
+        raise Stopped("killed between the PDF and its manifest line")
+    monkeypatch.setattr(mailroom_module, "append_row", die)
+
+
+@pytest.mark.parametrize("retry_on", ["same day", "next day"])
+def test_a_crash_between_the_pdf_and_its_manifest_line_is_recovered_by_the_retry(tmp_path, day, monkeypatch,
+                                                                                 retry_on):
+    before, crashed, after = make_notice(), make_notice(), make_notice()
+    pdf = pdf_bytes()
+    add(tmp_path, day, before, pdf)
+    with monkeypatch.context() as m:
+        stop_before_the_manifest_line(m)
+        with pytest.raises(Stopped):
+            add(tmp_path, day, crashed, pdf)
+    folder = tmp_path / day.isoformat()
+    assert (folder / f"{crashed:08d}.pdf").read_bytes() == pdf  # the PDF is there, its row is not
+    assert [int(r["notice_id"]) for r in manifest(folder)] == [before]
+    assert get(crashed).status == "queued" and get(crashed).batch_id is None  # the transaction never committed
+    add(tmp_path, day, after, pdf)  # other letters go on meanwhile
+
+    retry_day = day if retry_on == "same day" else day + timedelta(days=1)
+    add(tmp_path, retry_day, crashed, pdf)  # the outbox retries the notice (recover_stale)
+
+    if retry_on == "same day":
+        assert [int(r["notice_id"]) for r in manifest(folder)] == [before, after, crashed]
+    else:
+        assert [int(r["notice_id"]) for r in manifest(folder)] == [before, after]
+        assert not (folder / f"{crashed:08d}.pdf").exists()
+        assert [int(r["notice_id"]) for r in manifest(tmp_path / retry_day.isoformat())] == [crashed]
+    assert len(list(tmp_path.rglob(f"{crashed:08d}.pdf"))) == 1
+    notice = get(crashed)
+    assert (notice.status, notice.batch_id) == ("batched", batch_id_for(retry_day))
+    assert len(audits("mailroom.batched", str(crashed))) == 1
+
+
+def test_a_manifest_line_torn_by_a_crash_is_cut_off_and_written_again(tmp_path, day):
+    first, torn, later = make_notice(), make_notice(), make_notice()
+    pdf = pdf_bytes()
+    add(tmp_path, day, first, pdf)
+    folder = tmp_path / day.isoformat()
+    # the process died mid-append: its PDF is on disk, half its line in the manifest, nothing in the database
+    (folder / f"{torn:08d}.pdf").write_bytes(pdf)
+    with (folder / MANIFEST).open("ab") as f:
+        f.write(f"{torn},test-mailroom:".encode())
+    assert [int(r["notice_id"]) for r in read_manifest(folder).values()] == [first]  # readers skip the torn line
+
+    add(tmp_path, day, later, pdf)
+    assert [int(r["notice_id"]) for r in manifest(folder)] == [first, later]
+    add(tmp_path, day, torn, pdf)  # the retry
+
+    rows = manifest(folder)
+    assert [int(r["notice_id"]) for r in rows] == [first, later, torn]
+    assert rows[-1]["idempotency_key"] == get(torn).idempotency_key
+    assert rows[-1]["letter_hash"] == hashlib.sha256(pdf).hexdigest()
+
