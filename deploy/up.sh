@@ -50,7 +50,7 @@ pids+=($!)
 for _ in $(seq 1 120); do
   n=$(printf 'user = "%s"\n' "$cli_auth" | curl -sf -K - -X POST -H 'content-type: application/json' -d '{}' \
       "$PREFECT_API_URL/deployments/count" || echo 0)
-  [ "${n:-0}" -ge 8 ] && break; sleep 0.5
+  [ "${n:-0}" -ge 9 ] && break; sleep 0.5
 done
 if [ "${CWA_SEED_DEMO:-0}" = 1 ]; then
   PREFECT_API_AUTH_STRING="$cli_auth" "$PY" -m flows.cli seed-demo

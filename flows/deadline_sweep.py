@@ -14,6 +14,7 @@ from tasks.human.deadlines import escalate_overdue, fire_timers, remind_due, res
 from tasks.inbox import publish_inbox
 from tasks.notices import recover_stale_notices, request_delivery
 from tasks.plans.reminders import remind_plans
+from tasks.renewal.schedule import start_due_renewals
 
 
 @flow(name="deadline-sweep", flow_run_name="deadline-sweep-{as_of}")
@@ -27,6 +28,7 @@ def deadline_sweep(as_of: date | None = None) -> dict[str, dict[str, float]]:
         ("tasks reminded", lambda: remind_due(as_of)),
         ("plan reminders", lambda: remind_plans(as_of)),
         ("Hand-Up removals", lambda: start_removals(as_of)),
+        ("contract renewals", lambda: start_due_renewals(as_of)),
         ("outbox", lambda: recover_stale_notices(as_of)),
         ("notices", lambda: {"delivery run started": 1 if request_delivery(DELIVERY) else 0}),
         ("open tasks", lambda: publish_inbox(as_of)),

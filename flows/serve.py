@@ -10,6 +10,7 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 from prefect.runner import Runner  # noqa: E402
 from prefect.client.schemas.schedules import CronSchedule  # noqa: E402
 
+from flows.contract_renewal import contract_renewal  # noqa: E402
 from flows.deadline_sweep import deadline_sweep  # noqa: E402
 from flows.handup_billing import BILLING_CRON, handup_billing  # noqa: E402
 from flows.handup_enrolment import handup_enrolment  # noqa: E402
@@ -38,7 +39,7 @@ def start_runs_from_a_forkserver() -> None:
     context.set_forkserver_preload(["prefect.flow_engine", "flows.hiring_review", "flows.improvement_plan",
                                      "flows.outbox_delivery", "flows.deadline_sweep",
                                      "flows.handup_enrolment", "flows.handup_hearing", "flows.handup_removal",
-                                     "flows.handup_billing"])
+                                     "flows.handup_billing", "flows.contract_renewal"])
 
     class _Forkserver:
         @staticmethod
@@ -55,6 +56,7 @@ def main() -> None:
     runner = Runner(limit=int(os.environ.get("CWA_RUNNER_LIMIT", "8")), pause_on_shutdown=False)
     runner.add_flow(hiring_exclusion_review, name="hiring-exclusion-review", tags=["13-CSR-35-32.020"])
     runner.add_flow(practice_improvement_plan, name="practice-improvement-plan", tags=["13-CSR-35-32.020"])
+    runner.add_flow(contract_renewal, name="contract-renewal", tags=["13-CSR-35-32.020", "13-CSR-35-32.030"])
     runner.add_flow(handup_enrolment, name="handup-enrolment", tags=["13-CSR-35-32.040"])
     runner.add_flow(handup_hearing, name="handup-hearing", tags=["13-CSR-35-32.040"])
     runner.add_flow(handup_removal, name="handup-removal", tags=["13-CSR-35-32.040"])
