@@ -30,6 +30,7 @@ os.environ.update(
     CWA_UI_BASE_URL=f"http://127.0.0.1:{PREFECT_PORT}",
     CWA_DELIVERY_BACKOFF_SECONDS="0",
     CWA_MAILROOM_DIR=str(RUN_DIR / "mailroom"),
+    CWA_REPORTS_DIR=str(RUN_DIR / "reports"),
     CWA_SSO_HEADER="X-Test-Signed-In-User",  # single sign-on through a proxy on 127.0.0.1 (tests/flows/test_signin.py)
     CWA_SSO_PROXIES="127.0.0.1",
 )
