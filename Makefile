@@ -28,6 +28,7 @@ bench: install
 	$(PY) tests/bench/signin.py
 	$(PY) tests/bench/letters.py
 	$(PY) tests/bench/handup.py
+	$(PY) tests/bench/renewal_import.py
 
 clean:
 	rm -rf $(VENV) data test-output .pytest_cache

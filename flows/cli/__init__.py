@@ -3,7 +3,7 @@ workflow has its own group (`cwa review`, `cwa plan`, `cwa handup`)."""
 
 import typer
 
-from flows.cli import admin, handup, methods, notices, plans, reviews, signin
+from flows.cli import admin, handup, methods, notices, plans, renewal, reviews, signin
 
 app = typer.Typer(help="Contract administration of the Children's Division (13 CSR 35-32).",
                   no_args_is_help=True, add_completion=False)
@@ -14,5 +14,6 @@ app.add_typer(reviews.app, name="review")
 app.add_typer(plans.app, name="plan")
 app.add_typer(handup.app, name="handup")
 app.add_typer(methods.app, name="methods")
+app.add_typer(renewal.app, name="renewal")
 
 __all__ = ["app"]

@@ -1,0 +1,87 @@
+"""Synthetic case data for one contract year, as the case management system's extracts (models/case_data_csv.py).
+
+`synthetic_contract_year("K-001", children=5000, year_start=date(2025, 10, 1), seed=1)` returns the CSV text of
+every kind, in the order they are imported (referrals first). Deterministic by seed, IDs only (no names), and valid
+for tasks/renewal/case_data.py. About:
+
+- referrals: three in five children referred in the two years before the year, the rest during it (up to a month
+  before its end); ages 0-17 at referral, three in five Title IV-E;
+- exits: a sixth of the children referred before the year left before it; of the children served in the year,
+  about 28% exit to permanency in it (reunification, adoption, guardianship) and 4% exit otherwise;
+- re-entries: about 5% of the children who exited re-enter within 12 months (up to the year's end);
+- reports: about 3% of the children served have a substantiated report in the year, a third naming the
+  out-of-home provider;
+- placement changes: none for half of the children served, one to three for the others;
+- residential days: about 8% of the children served spend one to six months in residential care;
+- resource homes: one per 250 children; adjustments: two of each reason A-F.
+"""
+
+import random
+from datetime import date, timedelta
+
+from models.case_data_csv import COLUMNS
+
+PERMANENCY = ("reunification",) * 12 + ("adoption",) * 5 + ("guardianship",) * 3
+PERPETRATOR = ("out_of_home_provider", "parent", "parent", "other")
+MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _month_days(day: date) -> int:
+    leap = day.year % 4 == 0 and (day.year % 100 != 0 or day.year % 400 == 0)
+    return 29 if day.month == 2 and leap else MONTH_DAYS[day.month - 1]
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def synthetic_contract_year(contract_id: str, *, children: int = 5000, year_start: date,
+                            seed: int) -> dict[str, str]:
+    """The CSV text of each kind for one contract year (year_start to the day before its anniversary)."""
+    rnd = random.Random(seed)
+    rand, randint = rnd.random, rnd.randint
+    year_end = year_start.replace(year=year_start.year + 1) - timedelta(days=1)
+    ys, ye = year_start.toordinal(), year_end.toordinal()
+    day = date.fromordinal
+    rows: dict[str, list[str]] = {kind: [] for kind in COLUMNS}
+    referrals, exits, reentries = rows["referrals"], rows["exits"], rows["reentries"]
+    reports, changes, residential = rows["reports"], rows["placement_changes"], rows["residential_days"]
+    for k in range(children):
+        child = f"{contract_id}-C{k:05d}"[-32:]
+        ref = ys - randint(1, 730) if rand() < 0.6 else randint(ys, ye - 30)
+        born = ref - randint(0, 18 * 365 - 1)
+        referrals.append(f"{contract_id},{child},{day(ref)},{day(born)},{'ive' if rand() < 0.6 else 'hdn'}")
+        exit_on = None
+        if ref < ys - 1 and rand() < 1 / 6:  # left before the year: not served, may re-enter in it
+            exit_on = randint(ref + 1, ys - 1)
+            exits.append(f"{contract_id},{child},{day(exit_on)},{rnd.choice(PERMANENCY + ('other',))}")
+        else:
+            draw, first = rand(), max(ref, ys)
+            if draw < 0.32:
+                exit_on = randint(ys, ye)  # over the whole year, then after the referral if it came first
+                exit_on = exit_on if exit_on >= ref else randint(ref, ye)
+                exits.append(f"{contract_id},{child},{day(exit_on)},"
+                             f"{rnd.choice(PERMANENCY) if draw < 0.28 else 'other'}")
+            last = exit_on or ye
+            if rand() < 0.03:
+                reports.append(f"{contract_id},{child},{day(randint(first, last))},{rnd.choice(PERPETRATOR)}")
+            moves = rnd.choices((0, 1, 2, 3), (50, 30, 15, 5))[0]
+            changes.extend(f"{contract_id},{child},{day(randint(first, last))}" for _ in range(moves))
+            if rand() < 0.08:
+                month = day(randint(first, last)).replace(day=1)
+                for _ in range(randint(1, 6)):
+                    if month.toordinal() > last:
+                        break
+                    residential.append(f"{contract_id},{child},{month:%Y-%m},{randint(1, _month_days(month))}")
+                    month = _next_month(month)
+        if exit_on is not None and rand() < 0.05 and exit_on < ye:
+            back = randint(exit_on + 1, min(exit_on + 365, ye))
+            reentries.append(f"{contract_id},{child},{day(back)}")
+    for h in range(max(1, children // 250)):
+        rows["resource_homes"].append(f"{contract_id},RH-{contract_id}-{h:03d},{day(randint(ys, ye))}")
+    for reason in "ABCDEF":
+        for _ in range(2):
+            month = day(randint(ys, ye))
+            amount = f"{randint(50, 400)}.{randint(0, 99):02d}" if reason in "EF" else "0"
+            rows["adjustments"].append(f"{contract_id},{month:%Y-%m},{reason},{randint(1, 5)},{amount}")
+    return {kind: "\n".join([",".join(COLUMNS[kind]), *lines]) + "\n" for kind, lines in rows.items()}
