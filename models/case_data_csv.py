@@ -11,9 +11,9 @@ The kinds and their headers (columns in any order; dates YYYY-MM-DD, months YYYY
     placement_changes  contract_id,child_id,changed_on
     residential_days   contract_id,child_id,month,days                         days 1 to the days of the month
     resource_homes     contract_id,home_id,developed_on
-    adjustments        contract_id,month,reason,cases,amount                   reason A-F of 32.030 (6)(B)3; cases
-                                                                               >= 0; amount per case >= 0, more than
-                                                                               zero for E and F, 0 or blank for A-D
+    adjustments        contract_id,month,reason,cases,amount                   reason A-C, E, F of (6)(B)3 (D is
+                                                                               computed); cases >= 0; amount > 0
+                                                                               for E and F, 0 or blank for A-C
 
 Each kind is its own file and the referrals come first: every event names a child already referred to that
 contract, an exit comes before the re-entries it is followed by. An event may not come before the child's referral,
@@ -34,8 +34,8 @@ from models.csv_import import _check_header
 from models.errors import ImportRejected
 from models.outcomes import EXIT_TYPES, FUNDING, PERPETRATORS
 
-REASONS = ("A", "B", "C", "D", "E", "F")  # 13 CSR 35-32.030 (6)(B)3.A-F
-PER_CASE_REASONS = ("E", "F")  # an amount off the rate per case; A-D take cases x the monthly rate
+REASONS = ("A", "B", "C", "E", "F")  # 13 CSR 35-32.030 (6)(B)3; D is computed from the re-entries
+PER_CASE_REASONS = ("E", "F")  # an amount off the rate per case; A-C take cases x the monthly rate
 COLUMNS = {
     "referrals": ("contract_id", "child_id", "referred_on", "birth_date", "funding"),
     "exits": ("contract_id", "child_id", "exit_on", "exit_type"),

@@ -13,7 +13,8 @@ for tasks/renewal/case_data.py. About:
   out-of-home provider;
 - placement changes: none for half of the children served, one to three for the others;
 - residential days: about 8% of the children served spend one to six months in residential care;
-- resource homes: one per 250 children; adjustments: two of each reason A-F.
+- resource homes: one per 250 children; adjustments: two of each reason A, B, C, E and F (D is computed
+  from the re-entries).
 """
 
 import random
@@ -79,7 +80,7 @@ def synthetic_contract_year(contract_id: str, *, children: int = 5000, year_star
             reentries.append(f"{contract_id},{child},{day(back)}")
     for h in range(max(1, children // 250)):
         rows["resource_homes"].append(f"{contract_id},RH-{contract_id}-{h:03d},{day(randint(ys, ye))}")
-    for reason in "ABCDEF":
+    for reason in "ABCEF":  # D comes from the re-entries beyond the allowable number
         for _ in range(2):
             month = day(randint(ys, ye))
             amount = f"{randint(50, 400)}.{randint(0, 99):02d}" if reason in "EF" else "0"
