@@ -11,10 +11,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
-from sqlalchemy import exists, func, insert, or_, update
+from sqlalchemy import and_, exists, func, insert, or_, update
 from sqlmodel import Session, select
 
 from models.errors import NotFound, RuleViolation
@@ -61,33 +63,37 @@ def propose_removals(as_of: date) -> str | None:
     batch_id = f"RB-{as_of.isoformat()}"
     with transaction() as session:
         batch = session.get(RemovalBatch, batch_id)
-        found = []
-        if batch is None or batch.status == "proposed":
-            oldest = (select(PremiumBill.participant_id.label("pid"), func.min(PremiumBill.due_on).label("due"))
-                      .join(Participant, Participant.id == PremiumBill.participant_id)
-                      .where(Participant.status == ParticipantStatus.enrolled, *_unpaid())
-                      .group_by(PremiumBill.participant_id).subquery())
-            already = exists().where(RemovalCandidate.participant_id == oldest.c.pid,
-                                     or_(RemovalCandidate.oldest_due == oldest.c.due,
-                                         RemovalCandidate.decision.is_(None)))
-            found = session.exec(select(oldest.c.pid, oldest.c.due)
-                                 .where(oldest.c.due <= removal_cutoff(as_of), ~already)
-                                 .order_by(oldest.c.pid)).all()
+        found = _candidates(session, as_of) if batch is None or batch.status == "proposed" else []
         if found and batch is None:
             session.add(RemovalBatch(id=batch_id, as_of=as_of))
+    labels: dict[tuple[date, ...], str] = {}  # months_label once per distinct list of months, not per candidate
     for chunk in _chunks(found):
         with transaction() as session:
-            months = defaultdict(list)
-            for pid, month in session.exec(select(PremiumBill.participant_id, PremiumBill.coverage_month).where(
-                    PremiumBill.participant_id.in_([pid for pid, _ in chunk]), PremiumBill.due_on < as_of,
-                    *_unpaid())).all():
-                months[pid].append(month)
-            session.exec(insert(RemovalCandidate), params=[
-                {"batch_id": batch_id, "participant_id": pid, "oldest_due": due, "months_unpaid": months_label(
-                    months[pid]), "days_unpaid": (as_of - due).days} for pid, due in chunk])
+            session.connection().execute(insert(RemovalCandidate.__table__), [
+                {"batch_id": batch_id, "participant_id": pid, "oldest_due": due,
+                 "months_unpaid": labels.get(months) or labels.setdefault(months, months_label(list(months))),
+                 "days_unpaid": (as_of - due).days} for pid, due, months in chunk])
             audit(session, actor="deadline-sweep", action="handup.removals_proposed", subject_type="removal_batch",
                   subject_id=batch_id, rule=RULE, detail={"as_of": as_of.isoformat(), "candidates": len(chunk)})
     return batch_id if _pending(batch_id) else None
+
+
+def _candidates(session: Session, as_of: date) -> list[tuple[str, date, tuple[date, ...]]]:
+    """One query: the participants due for removal on as_of and not yet proposed for that oldest bill (or
+    waiting in a batch), by ID, each with its oldest unpaid due date and the months unpaid before as_of."""
+    oldest = (select(PremiumBill.participant_id.label("pid"), func.min(PremiumBill.due_on).label("due"))
+              .join(Participant, Participant.id == PremiumBill.participant_id)
+              .where(Participant.status == ParticipantStatus.enrolled, *_unpaid())
+              .group_by(PremiumBill.participant_id).subquery())
+    already = exists().where(RemovalCandidate.participant_id == oldest.c.pid,
+                             or_(RemovalCandidate.oldest_due == oldest.c.due, RemovalCandidate.decision.is_(None)))
+    due = select(oldest.c.pid, oldest.c.due).where(oldest.c.due <= removal_cutoff(as_of), ~already).subquery()
+    rows = session.exec(  # the oldest bill is due before as_of, so every candidate has a row
+        select(due.c.pid, due.c.due, PremiumBill.coverage_month)
+        .join(PremiumBill, and_(PremiumBill.participant_id == due.c.pid, PremiumBill.due_on < as_of, *_unpaid()))
+        .order_by(due.c.pid, PremiumBill.coverage_month)).all()
+    return [(pid, group[0][1], tuple(month for _, _, month in group))
+            for pid, group in ((pid, list(group)) for pid, group in groupby(rows, key=itemgetter(0)))]
 
 
 def _pending(batch_id: str) -> int:

@@ -11,8 +11,10 @@ On SQLite (a temporary file) and on PostgreSQL (a fresh database on 127.0.0.1:54
   with ours) and an audit row, in plain SQL through the driver and Jinja2, one transaction, no orchestration;
 - (b) one Prefect task per participant (ORM rows and `notify`, one SELECT and one render per notice) on
   CWA_BENCH_PER_TASK participants of the next month, extrapolated to all of them;
-- the removal sweep (tasks/handup/removal.py:propose_removals as a task in a flow; a tenth of the bills left
-  unpaid) beside its floor (one SQL query for the candidates, their rows inserted) and one task per participant;
+- the removal sweep (tasks/handup/removal.py:propose_removals as a task in a flow, and its function alone without
+  Prefect; a tenth of the bills left unpaid) beside its floor (one SQL query for the candidates, their rows
+  inserted) and one task per participant; measured before the per-task variants, whose 2,000 task runs keep the
+  Prefect server busy for a while after they end;
 - the letters of the premium notices, rendered with tasks.notices.letters in 2 processes (from the SQLite run).
 
 Prefect runs against prefect.testing.utilities.prefect_test_harness (a temporary Prefect server on SQLite). The
@@ -410,47 +412,66 @@ def bench_database(label: str, url: str, rows: list) -> None:
     same = same_rows(floor["hashes"]) and summary["bills"] == floor["bills"]
     console.print(f"[{label}] our flow {ours_s:.1f} s: {summary['bills']:,} bills, {summary['notices']:,} notices, "
                   f"{summary['batches']} batches; the same rows as the floor: {same}")
-    sample = ids(N)[:PER_TASK]
-    scale = N / len(sample)
-    task_s, billed = timed(per_task_billing, sample, NEXT, AS_OF)
-    console.print(f"[{label}] (b) one task per participant {task_s:.1f} s for {billed:,}")
     rows += [
         (f"billing, ours: handup-billing flow, {summary['batches']} batch tasks ({summary['bills']:,} bills, "
          f"{summary['notices']:,} notices queued and rendered; same rows as the floor: {same})",
          label, ours_s, N / ours_s, ours_s / floor_s),
         ("billing, (a) floor: plain SQL + Jinja2, one transaction", label, floor_s, N / floor_s, 1.0),
-        (f"billing, (b) one Prefect task per participant: {billed:,} measured in {task_s:.1f} s, x{scale:g}",
-         label, task_s * scale, len(sample) / task_s, task_s * scale / floor_s),
     ]
+    # The removal sweep before the per-task variants: 2,000 Prefect tasks leave the server busy for a while.
     leave_unpaid()
     vacuum(url)
-    floor_s, floor_ids = timed(floor_removal, engine_for(url), REMOVAL_DAY)
-    reset_removal(url)
-    try:
-        from tasks.handup.removal import propose_removals  # noqa: F401  (written by another engineer)
-        ours_s, found = flow_removal(REMOVAL_DAY)
-        same = found == len(floor_ids) and candidate_ids() == floor_ids
-        rows.append((f"removal sweep, ours: propose_removals, one task in a flow ({found:,} candidates; same set "
-                     f"as the floor: {same})", label, ours_s, N / ours_s, ours_s / floor_s))
-    except Exception as exc:  # noqa: BLE001  (not there yet, or failing: say so, no figures)
-        rows.append((f"removal sweep, ours: TODO, not measured ({type(exc).__name__}: {str(exc)[:80]})", label,
-                     None, None, None))
-    reset_removal(url)
+    removal, removal_floor_s = bench_removal(label, url)
+    sample = ids(N)[:PER_TASK]
+    scale = N / len(sample)
+    task_s, billed = timed(per_task_billing, sample, NEXT, AS_OF)
+    console.print(f"[{label}] (b) one task per participant {task_s:.1f} s for {billed:,}")
+    rows.append((f"billing, (b) one Prefect task per participant: {billed:,} measured in {task_s:.1f} s, x{scale:g}",
+                 label, task_s * scale, len(sample) / task_s, task_s * scale / floor_s))
     task_s, found = timed(per_task_removal, sample, REMOVAL_DAY)
-    rows += [
-        (f"removal sweep, (a) floor: one SQL query, {len(floor_ids):,} candidates inserted", label, floor_s,
-         N / floor_s, 1.0),
+    rows += removal + [
         (f"removal sweep, (b) one Prefect task per participant: {len(sample):,} measured in {task_s:.1f} s "
-         f"({found} candidates), x{scale:g}", label, task_s * scale, len(sample) / task_s, task_s * scale / floor_s),
+         f"({found} candidates), x{scale:g}", label, task_s * scale, len(sample) / task_s,
+         task_s * scale / removal_floor_s),
     ]
     reset_removal(url)
-    console.print(f"[{label}] removal: floor {floor_s:.1f} s, {len(floor_ids):,} candidates")
+
+
+def bench_removal(label: str, url: str) -> tuple[list, float]:
+    """The removal sweep's rows (ours as a task in a flow, ours without Prefect, the floor) and the floor's seconds."""
+    floor_s, floor_ids = timed(floor_removal, engine_for(url), REMOVAL_DAY)
+    reset_removal(url)
+    rows = []
+    try:
+        from tasks.handup.removal import propose_removals
+        work_s, _ = timed(propose_removals.fn, REMOVAL_DAY)  # the work alone: queries, inserts, audit rows
+        found = candidate_ids()
+        same_work = found == floor_ids
+        reset_removal(url)
+        ours_s, count = flow_removal(REMOVAL_DAY)
+        same = count == len(floor_ids) and candidate_ids() == floor_ids
+        rows += [
+            (f"removal sweep, ours: propose_removals, one task in a flow ({count:,} candidates; same set as the "
+             f"floor: {same})", label, ours_s, N / ours_s, ours_s / floor_s),
+            (f"removal sweep, ours without Prefect: propose_removals.fn ({len(found):,} candidates; same set as the "
+             f"floor: {same_work})", label, work_s, N / work_s, work_s / floor_s),
+        ]
+        console.print(f"[{label}] removal: ours {ours_s:.2f} s in a flow, {work_s:.2f} s without Prefect")
+    except Exception as exc:  # noqa: BLE001  (failing: say so, no figures)
+        rows.append((f"removal sweep, ours: not measured ({type(exc).__name__}: {str(exc)[:80]})", label,
+                     None, None, None))
+    reset_removal(url)
+    console.print(f"[{label}] removal: floor {floor_s:.2f} s, {len(floor_ids):,} candidates")
+    rows.append((f"removal sweep, (a) floor: one SQL query, {len(floor_ids):,} candidates inserted", label,
+                 floor_s, N / floor_s, 1.0))
+    return rows, floor_s
 
 
 def table(rows: list) -> str:
     lines = ["| work | database | seconds | per second | ratio to floor |", "|---|---|---:|---:|---:|"]
     for work, db, seconds, rate, ratio in rows:
-        lines.append(f"| {work} | {db} | {'-' if seconds is None else f'{seconds:,.1f}'} | "
+        shown = "-" if seconds is None else f"{seconds:,.2f}" if seconds < 10 else f"{seconds:,.1f}"
+        lines.append(f"| {work} | {db} | {shown} | "
                      f"{'-' if rate is None else f'{rate:,.0f}'} | {'-' if ratio is None else f'{ratio:.2f}'} |")
     return "\n".join(lines)
 
