@@ -3,71 +3,33 @@ SQLite and PostgreSQL: each test gets a freshly migrated database of its own, be
 enrolled participant in the database.
 
 PostgreSQL: a throw-away database `cwa_test_<random>` on 127.0.0.1:5432 (trust auth), dropped afterwards; skipped
-when the server is not reachable, unless CWA_REQUIRE_POSTGRES=1 (as tests/integration/test_migrations.py).
+when the server is not reachable, unless CWA_REQUIRE_POSTGRES=1 (tests/databases.py).
 """
 
-import os
-import uuid
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
 from flows.handup_billing import handup_billing
-from models.db import engine_for
 from models.errors import RuleViolation
-from models.migrate import upgrade
 from models.tables import AuditEvent, Notice, Participant, PremiumBill
 from tasks.context import settings, transaction
 from tasks.handup.billing import bill_month, check_billing_time
 from tasks.handup.common import participant_recipient
 from tasks.notices.outbox import notify
+from tests.databases import BACKENDS, fresh_database
 from tests.handup_factory import make_participant
 
 A = "13 CSR 35-32.040 (4)(A)"
 B = "13 CSR 35-32.040 (4)(B)"
 pytestmark = pytest.mark.rule(A, B)
-PG_HOST = "127.0.0.1:5432"
 DEC = date(2026, 12, 1)  # due 2026-12-31; with 3 transit days, to the mail by Friday 2026-12-11
 AS_OF = date(2026, 12, 1)
 
 
-@contextmanager
-def fresh_database(backend: str, folder):
-    """A migrated, empty database on the backend, used by tasks.context.transaction() meanwhile."""
-    if backend == "sqlite":
-        url, admin = f"sqlite:///{folder / f'billing-{uuid.uuid4().hex[:8]}.db'}", None
-    else:
-        admin = create_engine(f"postgresql+psycopg://postgres@{PG_HOST}/test", isolation_level="AUTOCOMMIT",
-                              connect_args={"connect_timeout": 5})
-        name = f"cwa_test_{uuid.uuid4().hex[:12]}"
-        try:
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-        except OperationalError as exc:
-            admin.dispose()
-            if os.environ.get("CWA_REQUIRE_POSTGRES") == "1":
-                pytest.fail(f"PostgreSQL not reachable at {PG_HOST}: {exc.orig}")
-            pytest.skip(f"PostgreSQL not reachable at {PG_HOST}")
-        url = f"postgresql+psycopg://postgres@{PG_HOST}/{name}"
-    upgrade(url)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(settings(), "database_url", url)
-        try:
-            yield url
-        finally:
-            engine_for(url).dispose()
-            if admin is not None:
-                with admin.connect() as conn:
-                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BACKENDS)
 def backend(request):
     return request.param
 

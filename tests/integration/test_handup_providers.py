@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from models.errors import ImportRejected, RuleViolation
-from models.migrate import upgrade
 from models.tables import AuditEvent, PilotProvider
-from tasks.context import settings, transaction
+from tasks.context import transaction
 from tasks.handup.providers import designate_providers, request_review
+from tests.databases import fresh_database
 
 DESIGNATION = "13 CSR 35-32.040 (2)"
 URBAN = "13 CSR 35-32.040 (2)(B)"
@@ -33,10 +33,9 @@ cli = CliRunner()
 
 
 @pytest.fixture(autouse=True)
-def database(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'providers.db'}"
-    monkeypatch.setattr(settings(), "database_url", url)
-    upgrade(url)
+def database(tmp_path):
+    with fresh_database("sqlite", tmp_path) as url:
+        yield url
 
 
 def designate(text: str, as_of: date = ON) -> list[str]:

@@ -2,67 +2,36 @@
 
 The sweep proposes every enrolled participant in the database, so each test gets a freshly migrated database of
 its own. PostgreSQL: a throw-away database `cwa_test_<random>` on 127.0.0.1:5432 (trust auth), dropped afterwards;
-skipped when the server is not reachable, unless CWA_REQUIRE_POSTGRES=1 (as tests/integration/test_migrations.py).
+skipped when the server is not reachable, unless CWA_REQUIRE_POSTGRES=1 (tests/databases.py).
 """
 
-import os
-import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.exc import OperationalError
 from sqlmodel import func, select
 
-from models.db import engine_for
 from models.errors import RuleViolation
 from models.handup import coverage_due_date
-from models.migrate import upgrade
 from models.tables import AuditEvent, Notice, Participant, PremiumBill, RemovalBatch, RemovalCandidate
-from tasks.context import settings, transaction
+from tasks.context import transaction
 from tasks.handup import removal
 from tasks.handup.payments import import_payments
+from tests.databases import BACKENDS, fresh_database
 from tests.handup_factory import make_participant
 
 C = "13 CSR 35-32.040 (4)(C)"
 pytestmark = pytest.mark.rule(C)
-PG_HOST = "127.0.0.1:5432"
 JAN, FEB, MAR, APR = (date(2026, m, 1) for m in (1, 2, 3, 4))
 DAY_60, DAY_61 = date(2026, 4, 1), date(2026, 4, 2)  # January's premium was due 2026-01-31
 propose, record = removal.propose_removals.fn, removal.record_removals.fn
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BACKENDS)
 def db(request, tmp_path):
     """A migrated, empty database on the backend, used by tasks.context.transaction() meanwhile."""
-    admin = name = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'removal.db'}"
-    else:
-        admin = create_engine(f"postgresql+psycopg://postgres@{PG_HOST}/test", isolation_level="AUTOCOMMIT",
-                              connect_args={"connect_timeout": 5})
-        name = f"cwa_test_{uuid.uuid4().hex[:12]}"
-        try:
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-        except OperationalError as exc:
-            admin.dispose()
-            if os.environ.get("CWA_REQUIRE_POSTGRES") == "1":
-                pytest.fail(f"PostgreSQL not reachable at {PG_HOST}: {exc.orig}")
-            pytest.skip(f"PostgreSQL not reachable at {PG_HOST}")
-        url = f"postgresql+psycopg://postgres@{PG_HOST}/{name}"
-    upgrade(url)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(settings(), "database_url", url)
-        try:
-            yield url
-        finally:
-            engine_for(url).dispose()
-            if admin is not None:
-                with admin.connect() as conn:
-                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                admin.dispose()
+    with fresh_database(request.param, tmp_path) as url:
+        yield url
 
 
 def participant(pid: str, months=(JAN, FEB, MAR, APR), paid: dict | None = None, status="enrolled") -> None:

@@ -7,8 +7,6 @@ PostgreSQL: a throw-away database `cwa_test_<random>` on 127.0.0.1:5432 (trust a
 root), dropped afterwards. Skipped when the server is not reachable, unless CWA_REQUIRE_POSTGRES=1.
 """
 
-import os
-import uuid
 from datetime import date, datetime, timezone
 
 import pytest
@@ -16,64 +14,33 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import inspect
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, select
 
 import models.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 from models.db import engine_for, session_scope
 from models.migrate import alembic_config, upgrade
 from models.tables import AuditEvent, HumanTask, Notice, StaffRole
+from tests.databases import BACKENDS, empty_database, postgres_admin
 
-PG_HOST = "127.0.0.1:5432"
-PG_USERS = ("postgres", "root")
-
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 on_each_backend = pytest.mark.parametrize("fresh_url", BACKENDS, indirect=True)
 
 
 @pytest.fixture(scope="module")
 def pg_admin():
     """(AUTOCOMMIT engine on the `test` database, user name) for creating and dropping databases."""
-    errors = []
-    for user in PG_USERS:
-        engine = create_engine(f"postgresql+psycopg://{user}@{PG_HOST}/test", isolation_level="AUTOCOMMIT",
-                               connect_args={"connect_timeout": 5})
-        try:
-            with engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
-        except OperationalError as exc:
-            errors.append(f"user {user}: {' '.join(str(exc.orig).split())}")
-            engine.dispose()
-            continue
-        yield engine, user
-        engine.dispose()
-        return
-    reason = f"PostgreSQL not reachable at {PG_HOST}: " + "; ".join(errors)
-    if os.environ.get("CWA_REQUIRE_POSTGRES") == "1":
-        pytest.fail(f"{reason} (CWA_REQUIRE_POSTGRES=1)")
-    pytest.skip(reason)
+    engine, user = postgres_admin()
+    yield engine, user
+    engine.dispose()
 
 
 @pytest.fixture
 def fresh_url(request, tmp_path):
     """URL of an empty database on the backend named by the parameter."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    admin = request.getfixturevalue("pg_admin") if request.param == "postgresql" else None
+    with empty_database(request.param, tmp_path, admin) as url:
         yield url
-        engine_for(url).dispose()
-        return
-    admin, user = request.getfixturevalue("pg_admin")
-    name = f"cwa_test_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = f"postgresql+psycopg://{user}@{PG_HOST}/{name}"
-    try:
-        yield url
-    finally:
-        engine_for(url).dispose()  # Alembic's env.py and session_scope share this pooled engine
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture
