@@ -12,7 +12,7 @@ from prefect import get_client, get_run_logger, task
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Scheduled
-from sqlalchemy import insert, update
+from sqlalchemy import insert, or_, update
 from sqlmodel import Session, select
 
 from models.calendar import add_business_days
@@ -40,12 +40,19 @@ def _claim(session: Session, *conditions) -> list[HumanTask]:
     return list(session.exec(query).all())
 
 
+def _no_answer_in_flight():
+    """A task whose answer the sign-in layer has bound and Prefect accepted is being answered: its run is on its
+    way to record the answer, which was given before the timer fired, so the timer does not fire."""
+    return or_(HumanTask.claimed_by.is_(None), HumanTask.claim_key.is_(None),
+               HumanTask.claim_key != HumanTask.pause_key)
+
+
 @task(name="fire-deadline-timers", cache_policy=NO_CACHE)
 def fire_timers(as_of: date) -> list[str]:
     """Close timer tasks past due; return every run whose timer fired and that is not resumed yet."""
     while True:
         with transaction() as session:
-            rows = _claim(session, HumanTask.on_due == OnDue.timer, HumanTask.due_date < as_of)
+            rows = _claim(session, HumanTask.on_due == OnDue.timer, HumanTask.due_date < as_of, _no_answer_in_flight())
             if not rows:
                 break
             session.exec(update(HumanTask).where(HumanTask.id.in_([r.id for r in rows]))
