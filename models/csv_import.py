@@ -3,12 +3,16 @@
 Every bad row is reported as (row, reason), where row is the line number in the
 file (header = row 1). If any row is bad, ImportRejected is raised and nothing
 is returned, so an import is all or nothing.
+
+read_rows is the CSV reader of every import of this kind (the rosters here, the Hand-Up
+reference tables, providers and payments, the methods' files): the header, line numbers,
+blank lines and field counts, checked and worded the same way.
 """
 
 import csv
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,7 +68,7 @@ def parse_contractors(text: str) -> list[ContractorRecord]:
 def _parse(text: str, columns: tuple[str, ...],
            check_row: Callable[[Values], tuple[list[str], Any]]) -> list[Any]:
     """Validate every row; return the records, or raise ImportRejected with all problems."""
-    rows, errors = _read(text, columns)
+    rows, errors = read_rows(text, columns, optional=OPTIONAL)
     records: list[Any] = []
     first_seen: dict[str, int] = {}
     for line, values in rows:
@@ -82,10 +86,17 @@ def _parse(text: str, columns: tuple[str, ...],
     return records
 
 
-def _read(text: str, columns: tuple[str, ...]) -> tuple[list[tuple[int, Values]], Errors]:
-    """Data rows as (line number, stripped values by column) and row-shape errors.
+def read_rows(text: str, columns: tuple[str, ...], *, optional: Iterable[str] = (),
+              exact_width: bool = False) -> tuple[list[tuple[int, Values]], Errors]:
+    """The one CSV reader of the imports: data rows as (line number, stripped values by column) and the
+    row-shape problems as (line, reason), the line being the file's (header = row 1).
 
-    Header problems raise ImportRejected at once (row 1); blank lines are skipped.
+    Header problems raise ImportRejected at once (row 1): an empty file, a missing column (other than the
+    `optional` ones, which may be left out), an unknown or a repeated one; column names are case-insensitive and
+    may be in any order. Blank lines are skipped; a leading byte-order mark is ignored. Every column is in each
+    row's values ("" when blank or left out). A row with more fields than the header has columns is a problem;
+    with exact_width, so is a row with fewer (otherwise its missing last fields read as blank). An unreadable
+    row ends the file with a problem on its line.
     """
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
     try:
@@ -95,7 +106,7 @@ def _read(text: str, columns: tuple[str, ...]) -> tuple[list[tuple[int, Values]]
     if header is None:
         raise ImportRejected([(1, f"file is empty; expected the header {','.join(columns)}")])
     names = [h.strip().lower() for h in header]
-    _check_header(names, columns)
+    _check_header(names, columns, frozenset(optional))
 
     rows: list[tuple[int, Values]] = []
     errors: Errors = []
@@ -105,7 +116,7 @@ def _read(text: str, columns: tuple[str, ...]) -> tuple[list[tuple[int, Values]]
             line, last = last + 1, reader.line_num
             if not any(f.strip() for f in fields):
                 continue
-            if len(fields) > len(names):
+            if len(fields) > len(names) or (exact_width and len(fields) < len(names)):
                 errors.append((line, f"{len(fields)} fields, but the header has {len(names)} columns"))
                 continue
             values = {c: "" for c in columns}
@@ -116,10 +127,10 @@ def _read(text: str, columns: tuple[str, ...]) -> tuple[list[tuple[int, Values]]
     return rows, errors
 
 
-def _check_header(names: list[str], columns: tuple[str, ...]) -> None:
-    """Raise ImportRejected (row 1) for missing, unknown or repeated columns."""
+def _check_header(names: list[str], columns: tuple[str, ...], optional: frozenset[str] = OPTIONAL) -> None:
+    """Raise ImportRejected (row 1) for missing, unknown or repeated columns (models/case_data_csv.py uses it)."""
     errors: Errors = []
-    missing = [c for c in columns if c not in names and c not in OPTIONAL]
+    missing = [c for c in columns if c not in names and c not in optional]
     if missing:
         errors.append((1, f"missing column(s): {', '.join(missing)}"))
     unknown = [n for n in names if n not in columns]

@@ -5,8 +5,6 @@ Every bad row is reported as (row, reason), the row being its line in the file (
 facts (which participants exist, which references were imported before) come in as arguments.
 """
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,6 +12,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from models.csv_import import read_rows
 from models.errors import ImportRejected
 from models.rules import cites
 
@@ -84,38 +83,22 @@ def _reason(values: dict[str, str], exc: ValidationError) -> list[str]:
 @cites("13 CSR 35-32.040 (4)(D)")
 def read_payments(text: str) -> ReadPayments:
     """Check the file alone: the header, each row's fields, and a reference repeated within the file."""
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    try:
-        header = [h.strip().lower() for h in next(reader, None) or []]
-    except csv.Error as exc:
-        raise ImportRejected([(1, f"unreadable CSV header: {exc}")]) from exc
-    if sorted(header) != sorted(COLUMNS):
-        raise ImportRejected([(1, f"the header must be {','.join(COLUMNS)}, not {','.join(header) or 'empty'}")])
-    out, first_seen = ReadPayments(), {}
-    last = reader.line_num
-    try:
-        for fields in reader:
-            line, last = last + 1, reader.line_num
-            if not any(f.strip() for f in fields):
-                continue
-            if len(fields) != len(header):
-                out.errors.append((line, f"{len(fields)} fields, but the header has {len(header)} columns"))
-                continue
-            values = {name: value.strip() for name, value in zip(header, fields)}
-            try:
-                row = PaymentRow(**values)
-            except ValidationError as exc:
-                out.errors += [(line, p) for p in _reason(values, exc)]
-                row = None
-            ref = values["reference"]
-            if ref in first_seen:
-                out.errors.append((line, f"duplicate reference {ref!r} (first seen on row {first_seen[ref]})"))
-            elif row is not None:
-                out.rows.append((line, row))
-            if ref and ref not in first_seen:
-                first_seen[ref] = line
-    except csv.Error as exc:
-        out.errors.append((last + 1, f"unreadable CSV: {exc}"))
+    rows, errors = read_rows(text, COLUMNS, exact_width=True)
+    out, first_seen = ReadPayments(errors=errors), {}
+    for line, values in rows:
+        try:
+            row = PaymentRow(**values)
+        except ValidationError as exc:
+            out.errors += [(line, p) for p in _reason(values, exc)]
+            row = None
+        ref = values["reference"]
+        if ref in first_seen:
+            out.errors.append((line, f"duplicate reference {ref!r} (first seen on row {first_seen[ref]})"))
+        elif row is not None:
+            out.rows.append((line, row))
+        if ref and ref not in first_seen:
+            first_seen[ref] = line
+    out.errors.sort(key=lambda e: e[0])  # by row, each row's problems in the order found
     return out
 
 

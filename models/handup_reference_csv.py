@@ -2,12 +2,10 @@
 13 CSR 35-32.040 (4)(A); child care rates, 13 CSR 35-32.010 (4); the sliding fee scale, 13 CSR 35-32.010 (3)) and
 the pilot providers (13 CSR 35-32.040 (2)). Pure, no database.
 
-All or nothing, as models/csv_import.py: every bad row is reported as (row, reason), the row being the line
-number in the file (header = row 1), and ImportRejected is raised if there is any.
+All or nothing, as models/csv_import.py (whose read_rows reads the files): every bad row is reported as (row,
+reason), the row being the line number in the file (header = row 1), and ImportRejected is raised if there is any.
 """
 
-import csv
-import io
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -15,6 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from models.csv_import import read_rows
 from models.errors import ImportRejected
 from models.handup_providers import CountyClass, Provider
 from models.handup_reference import AgeGroup
@@ -103,7 +102,7 @@ def _validated(text: str, columns: tuple[str, ...], model: type[_Row],
                unique: str = "") -> tuple[list[tuple[int, Any]], Errors]:
     """(line, row model) for every good data row, and every bad row's problems, by row. A `unique` column's
     value may appear once."""
-    rows, errors = _read(text, columns)
+    rows, errors = read_rows(text, columns)
     if unique:
         errors += _unique([(line, values) for line, values in rows if values[unique]], lambda v: v[unique], unique)
     valid = []
@@ -122,40 +121,6 @@ def _reason(error: dict) -> str:
     if error["type"] == "missing":
         return f"{field} is blank"
     return f"{field} {error.get('input')!r}: {error['msg']}"
-
-
-def _read(text: str, columns: tuple[str, ...]) -> tuple[list[tuple[int, dict[str, str]]], Errors]:
-    """Data rows as (line, stripped values by column); header problems raise at once (row 1)."""
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    try:
-        header = next(reader, None)
-    except csv.Error as e:
-        raise ImportRejected([(1, f"unreadable CSV header: {e}")]) from e
-    if header is None:
-        raise ImportRejected([(1, f"the file is empty; expected the header {','.join(columns)}")])
-    names = [h.strip().lower() for h in header]
-    problems = []
-    if missing := [c for c in columns if c not in names]:
-        problems.append(f"missing column(s): {', '.join(missing)}")
-    if unknown := [n for n in names if n not in columns]:
-        problems.append(f"unknown column(s): {', '.join(map(repr, unknown))} (expected: {', '.join(columns)})")
-    if repeated := sorted({n for n in names if names.count(n) > 1}):
-        problems.append(f"repeated column(s): {', '.join(repeated)}")
-    if problems:
-        raise ImportRejected([(1, p) for p in problems])
-    rows, errors, last = [], [], reader.line_num
-    try:
-        for fields in reader:
-            line, last = last + 1, reader.line_num
-            if not any(f.strip() for f in fields):
-                continue
-            if len(fields) > len(names):
-                errors.append((line, f"{len(fields)} fields, but the header has {len(names)} columns"))
-                continue
-            rows.append((line, {c: "" for c in columns} | {n: f.strip() for n, f in zip(names, fields)}))
-    except csv.Error as e:
-        errors.append((last + 1, f"unreadable CSV: {e}"))
-    return rows, errors
 
 
 def _unique(rows: list[tuple[int, Any]], key: Callable[[Any], Any], what: str) -> Errors:

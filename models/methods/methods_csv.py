@@ -5,14 +5,13 @@ Every bad row is reported as (row, reason), the row being its line in the file (
 skipped). If any row is bad, ImportRejected lists them all and nothing is returned.
 """
 
-import csv
-import io
 import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from models.csv_import import read_rows
 from models.errors import ImportRejected
 from models.methods.missouri_residential import CostReport
 from models.methods.texas import Exit
@@ -46,7 +45,7 @@ def parse_cost_reports(text: str, rate_year: int | None = None) -> list[CostRepo
 
 
 def _parse(text: str, columns: tuple[str, ...], check_row: Callable[[Values], tuple[list[str], Any]]) -> list[Any]:
-    rows, errors = _read(text, columns)
+    rows, errors = read_rows(text, columns, exact_width=True)
     records, first_seen = [], {}
     for line, values in rows:
         problems, record = check_row(values)
@@ -63,38 +62,6 @@ def _parse(text: str, columns: tuple[str, ...], check_row: Callable[[Values], tu
     if not records:
         raise ImportRejected([(1, "the file has a header but no rows")])
     return records
-
-
-def _read(text: str, columns: tuple[str, ...]) -> tuple[list[tuple[int, Values]], list[tuple[int, str]]]:
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    try:
-        header = next(reader, None)
-    except csv.Error as e:
-        raise ImportRejected([(1, f"unreadable CSV header: {e}")]) from e
-    if header is None:
-        raise ImportRejected([(1, f"file is empty; expected the header {','.join(columns)}")])
-    names = [h.strip().lower() for h in header]
-    missing = [c for c in columns if c not in names]
-    unknown = [n for n in names if n not in columns]
-    repeated = sorted({n for n in names if names.count(n) > 1})
-    problems = [f"missing column(s): {', '.join(missing)}"] * bool(missing)
-    problems += [f"unknown column(s): {', '.join(map(repr, unknown))} (expected: {','.join(columns)})"] * bool(unknown)
-    problems += [f"repeated column(s): {', '.join(repeated)}"] * bool(repeated)
-    if problems:
-        raise ImportRejected([(1, p) for p in problems])
-    rows, errors, last = [], [], reader.line_num
-    try:
-        for fields in reader:
-            line, last = last + 1, reader.line_num
-            if not any(f.strip() for f in fields):
-                continue
-            if len(fields) != len(names):
-                errors.append((line, f"{len(fields)} fields, but the header has {len(names)} columns"))
-                continue
-            rows.append((line, {n: f.strip() for n, f in zip(names, fields)}))
-    except csv.Error as e:
-        errors.append((last + 1, f"unreadable CSV: {e}"))
-    return rows, errors
 
 
 def _date(values: Values, column: str, problems: list[str]) -> date | None:

@@ -10,11 +10,10 @@ raises ImportRejected and nothing is returned. Rates are percentages ("77.1"), a
 claims_change (the county's unemployment claims change, percent) may be blank or left out.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from models.csv_import import read_rows
 from models.errors import DomainError, ImportRejected, RuleViolation
 from models.methods.wisconsin import EARNED, MEASURES, Agency, MeasureRates, earned_percent
 
@@ -48,7 +47,7 @@ def parse_amount(text: str, name: str = "amount") -> Decimal:
 
 def parse_rates(text: str) -> list[RateRow]:
     """A rates file: each row checked by earned_percent (measure, rates 0-100, claims change)."""
-    rows, errors = _read(text, RATE_COLUMNS)
+    rows, errors = read_rows(text, RATE_COLUMNS, optional=OPTIONAL, exact_width=True)
     found = []
     for line, values in rows:
         problems, row = _rate_row(line, values)
@@ -60,7 +59,7 @@ def parse_rates(text: str) -> list[RateRow]:
 
 def parse_agencies(text: str) -> tuple[Agency, ...]:
     """An agencies file: every agency with its allocation and each of the four measures once."""
-    rows, errors = _read(text, AGENCY_COLUMNS)
+    rows, errors = read_rows(text, AGENCY_COLUMNS, optional=OPTIONAL, exact_width=True)
     first: dict[str, tuple[int, str]] = {}      # agency -> (first row, allocation text)
     measures: dict[str, dict[str, RateRow]] = {}
     seen: dict[str, set[str]] = {}              # agency -> the measures named on its rows, good or bad
@@ -138,30 +137,3 @@ def _rate_row(line: int, values: dict[str, str]) -> tuple[list[str], RateRow | N
     except DomainError as exc:
         return [getattr(exc, "reason", str(exc))], None
     return [], RateRow(line, values["agency"], rates)
-
-
-def _read(text: str, columns: tuple[str, ...]) -> tuple[list[tuple[int, dict[str, str]]], Errors]:
-    """Data rows as (line, values by column) and row-shape errors; a bad header raises at once (row 1)."""
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    try:
-        header = [h.strip().lower() for h in next(reader, None) or []]
-    except csv.Error as exc:
-        raise ImportRejected([(1, f"unreadable CSV header: {exc}")]) from exc
-    missing = [c for c in columns if c not in header and c not in OPTIONAL]
-    unknown = [h for h in header if h not in columns]
-    if missing or unknown or len(set(header)) < len(header):
-        raise ImportRejected([(1, f"the header must be {','.join(columns)} (claims_change may be left out), "
-                                  f"not {','.join(header) or 'empty'}")])
-    rows, errors, last = [], [], reader.line_num
-    try:
-        for fields in reader:
-            line, last = last + 1, reader.line_num
-            if not any(f.strip() for f in fields):
-                continue
-            if len(fields) != len(header):
-                errors.append((line, f"{len(fields)} fields, but the header has {len(header)} columns"))
-                continue
-            rows.append((line, {c: "" for c in columns} | {h: f.strip() for h, f in zip(header, fields)}))
-    except csv.Error as exc:
-        errors.append((last + 1, f"unreadable CSV: {exc}"))
-    return rows, errors
