@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import select
+from typer.testing import CliRunner
+
+from flows.cli import app
 
 from models.tables import Contract, ContractTerms, ImprovementPlan, Notice, Renewal
 from tasks.context import transaction
@@ -111,6 +114,9 @@ def test_seven_contracts_renewed_through_review_correction_and_decision(stack):
         assert letters(contract_id) == ["renewal-preliminary", "renewal-decision"]
     assert [c["kind"] for c in renewal("R-01").corrections] == ["programming_error"]
     assert renewal("R-02").decision == "renew_with_plan" and renewal("R-02").plan_id == plan.id
+
+    status = CliRunner().invoke(app, ["renewal", "status", f"RN-R-02-{YEAR_START}"])
+    assert status.exit_code == 0 and "decision renew_with_plan" in status.output and "report:" in status.output
 
     held = everything_prefect_holds()
     assert "renewal-report-rn-r-01" in held and "R-01-C00001" not in held  # IDs of children stay out of Prefect
