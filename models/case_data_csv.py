@@ -14,6 +14,8 @@ The kinds and their headers (columns in any order; dates YYYY-MM-DD, months YYYY
     adjustments        contract_id,month,reason,cases,amount                   reason A-C, E, F of (6)(B)3 (D is
                                                                                computed); cases >= 0; amount > 0
                                                                                for E and F, 0 or blank for A-C
+    placement_exits    contract_id,child_id,facility_type,placement_start,exit_date,reason  optional (models/
+    residential_costs  contract_id,room_and_board_costs,supervision_costs,*_days,base_year   case_data_methods_csv)
 
 Each kind is its own file and the referrals come first: every event names a child already referred to that
 contract, an exit comes before the re-entries it is followed by. An event may not come before the child's referral,
@@ -32,6 +34,7 @@ from typing import NamedTuple
 
 from models.csv_import import _check_header
 from models.errors import ImportRejected
+from models.methods.methods_csv import COST_COLUMNS, EXIT_COLUMNS
 from models.outcomes import EXIT_TYPES, FUNDING, PERPETRATORS
 
 REASONS = ("A", "B", "C", "E", "F")  # 13 CSR 35-32.030 (6)(B)3; D is computed from the re-entries
@@ -45,11 +48,13 @@ COLUMNS = {
     "residential_days": ("contract_id", "child_id", "month", "days"),
     "resource_homes": ("contract_id", "home_id", "developed_on"),
     "adjustments": ("contract_id", "month", "reason", "cases", "amount"),
+    "placement_exits": ("contract_id", "child_id", "facility_type", *EXIT_COLUMNS),
+    "residential_costs": ("contract_id", *COST_COLUMNS[1:]),  # the agency of the cost report is the contract
 }
 KINDS = tuple(COLUMNS)
 EVENT_KIND = {"exits": "exit", "reentries": "reentry", "reports": "report", "placement_changes": "placement_change",
               "residential_days": "residential_days", "resource_homes": "resource_home"}
-CHILD_KINDS = ("referrals", "exits", "reentries", "reports", "placement_changes", "residential_days")
+CHILD_KINDS = ("referrals", "exits", "reentries", "reports", "placement_changes", "residential_days", "placement_exits")
 UNIQUE_KINDS = ("exits", "reentries", "residential_days", "resource_homes")  # one row per key, file and database
 MAX_CASES, MAX_AMOUNT = 1_000_000, 10**12  # what the columns hold
 MAX_AGE = 21  # a child in the division's custody is younger than 21 at referral
@@ -62,7 +67,6 @@ _WHAT = {"exits": "exit", "reentries": "re-entry", "reports": "report", "placeme
 
 Values = dict[str, str]
 Errors = list[tuple[int, str]]
-
 
 # The records, named as the columns of case_child, case_event and payment_adjustment (`_asdict()` gives the row).
 Referral = NamedTuple("Referral", [("contract_id", str), ("child_id", str), ("referred_on", date),
@@ -106,7 +110,7 @@ def _age(born: date, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-class _Fields:
+class Fields:
     """The values of one row, read field by field; each problem is kept with the field's name."""
 
     def __init__(self, values: Values):
@@ -164,19 +168,18 @@ class _Fields:
             amount = None
         if amount is None or not amount.is_finite() or amount.as_tuple().exponent < -2:
             self.problems.append(f"{name} {value!r} is not an amount of dollars (at most 2 decimal places)")
-            return None
-        if amount < 0:
+        elif amount < 0:
             self.problems.append(f"{name} {value} is negative")
-            return None
-        if amount >= MAX_AMOUNT:
+        elif amount >= MAX_AMOUNT:
             self.problems.append(f"{name} {value} is too large (less than {MAX_AMOUNT:,} dollars)")
-            return None
-        return amount
+        else:
+            return amount
+        return None
 
 
 def parse_row(kind: str, values: Values) -> tuple[list[str], Record | None]:
     """The problems of one row on its own, and its record when there are none."""
-    f = _Fields(values)
+    f = Fields(values)
     contract = f.text("contract_id")
     record: Record | None = None
     if kind == "referrals":
@@ -207,7 +210,6 @@ def parse_row(kind: str, values: Values) -> tuple[list[str], Record | None]:
         record = Event(contract, f.text("child_id"), EVENT_KIND[kind], f.day(day_column),
                        f.choice(detail_column, allowed) if detail_column else "", 0)
     return (f.problems, None) if f.problems else ([], record)
-
 
 
 @dataclass

@@ -72,6 +72,41 @@ class CaseEvent(SQLModel, table=True):
     import_id: str = Field(max_length=40, index=True)
 
 
+class PlacementExit(SQLModel, table=True):
+    """A child's exit from a residential placement, for the Texas DFPS FY2011 Attachment F, Output #3 measure
+    (average length of placement by facility type): the facility type, the placement's start, the exit date and
+    the reason for discharge (models/methods/texas.py)."""
+
+    __tablename__ = "placement_exit"
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: str = Field(foreign_key="contract.id", max_length=32, index=True)
+    child_id: str = Field(max_length=32)
+    facility_type: str = Field(max_length=32)  # models.methods.texas.FACILITY_TYPES
+    placement_start: date
+    exit_date: date
+    reason: str = Field(max_length=40)  # a code of models.methods.texas.REASONS, or another reason (counted)
+    import_id: str = Field(max_length=40, index=True)
+
+
+class ResidentialCostReport(SQLModel, table=True):
+    """The cost report of a contractor's residential care for one base year, 13 CSR 35-80.010 (2)-(3): net room
+    and board and supervision costs, days of service by supervision category (3)(B)2.A-D. The agency of the
+    method is the contract (models/methods/missouri_residential.py)."""
+
+    __tablename__ = "residential_cost_report"
+    __table_args__ = (UniqueConstraint("contract_id", "base_year"),)
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: str = Field(foreign_key="contract.id", max_length=32, index=True)
+    room_and_board_costs: Decimal = money(nullable=False)
+    supervision_costs: Decimal = money(nullable=False)
+    basic_core_days: int  # (3)(B)2.A
+    infant_toddler_days: int  # (3)(B)2.B
+    residential_treatment_days: int  # (3)(B)2.C
+    intensive_care_days: int  # (3)(B)2.D
+    base_year: int  # the state fiscal year of the costs
+    import_id: str = Field(max_length=40, index=True)
+
+
 class CaseImport(SQLModel, table=True):
     """One imported extract: what, how many rows, by whom; each figure of a report traces to these."""
 

@@ -1,5 +1,7 @@
 """Case data imports for the contract renewal, 13 CSR 35-32.020 (13): one extract of the case management system
-per kind (the kinds and their columns: models/case_data_csv.py), all or nothing, in the caller's transaction.
+per kind (the kinds and their columns: models/case_data_csv.py), all or nothing, in the caller's transaction. The
+placement exits and the residential cost reports, the optional data of the report's method sections
+(models/case_data_methods_csv.py), go to their own tables, placement_exit and residential_cost_report.
 
 The file is streamed: rows are read one at a time, checked, and inserted 5,000 at a time; the database facts a row
 is checked against (the contract, its children, earlier events) are read once per contract. If any row is bad,
@@ -17,13 +19,16 @@ from sqlmodel import Session, select
 
 from models.case_data_csv import (CHILD_KINDS, COLUMNS, EVENT_KIND, KINDS, UNIQUE_KINDS, Errors, Known, check_reentries,
                                   check_row, parse_row, read_rows)
+from models.case_data_methods_csv import KEY_COLUMNS, METHOD_KINDS, check_method_row, parse_method_row
 from models.errors import ImportRejected, RuleViolation
-from models.tables import CaseChild, CaseEvent, CaseImport, Contract, PaymentAdjustment
+from models.tables import (CaseChild, CaseEvent, CaseImport, Contract, PaymentAdjustment, PlacementExit,
+                           ResidentialCostReport)
 from tasks.human.audit import audit
 
 RULE = "13 CSR 35-32.020 (13)"
 CHUNK = 5000  # rows per INSERT ... executemany
-_TABLE = {"referrals": CaseChild, "adjustments": PaymentAdjustment}
+_TABLE = {"referrals": CaseChild, "adjustments": PaymentAdjustment, "placement_exits": PlacementExit,
+          "residential_costs": ResidentialCostReport}
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,11 @@ def _learn(session: Session, kind: str, contract_id: str, known: Known) -> None:
         exits = session.exec(select(CaseEvent.child_id, CaseEvent.on)
                              .where(CaseEvent.contract_id == contract_id, CaseEvent.kind == "exit")).all()
     known.add_contract(contract_id, exists, children=children, events=events, exits=exits, kind=kind)
+    if exists and kind in METHOD_KINDS:
+        table = _TABLE[kind]
+        stored = session.exec(select(table.contract_id, *(getattr(table, c) for c in KEY_COLUMNS[kind]))
+                              .where(table.contract_id == contract_id)).all()
+        known.keys.update((tuple(row), 0) for row in stored)
 
 
 def import_case_data(session: Session, *, kind: str, stream: TextIO | Iterable[str], actor: str) -> ImportSummary:
@@ -73,12 +83,13 @@ def import_case_data(session: Session, *, kind: str, stream: TextIO | Iterable[s
     statement = insert(table)
     errors: Errors = []
     known, chunk, rows = Known(), [], 0
+    parse, check = (parse_method_row, check_method_row) if kind in METHOD_KINDS else (parse_row, check_row)
     for line, values in read_rows(_hashed(stream, digest), COLUMNS[kind], errors):
-        problems, record = parse_row(kind, values)
+        problems, record = parse(kind, values)
         if record is not None:
             if record.contract_id not in known.contracts:
                 _learn(session, kind, record.contract_id, known)
-            problems = check_row(kind, line, record, known)
+            problems = check(kind, line, record, known)
         if problems:
             errors += [(line, p) for p in problems]
             chunk.clear()

@@ -18,6 +18,7 @@ from models.outcomes import Child, Event, Targets, compute_outcomes
 from models.tables import CaseChild, CaseEvent, CaseImport, Contract, ContractTerms, PaymentAdjustment, Renewal
 from tasks.context import settings, transaction
 from tasks.renewal.records import terms_for
+from tasks.renewal.sections import method_sections
 
 CENT = Decimal("0.01")
 
@@ -116,6 +117,8 @@ def figures_for(session: Session, rid: str, version: str, as_of: date) -> dict:
                                 allowable_reentries=terms.allowable_reentries)
     served_ive = sum(1 for c in children if c.funding == "ive")
     ive_share = (Decimal(served_ive) / Decimal(len(children))) if children else Decimal(0)
+    sections = method_sections(session, renewal.contract_id, terms.year_start, terms.year_end)
+    import_ids |= {i for section in sections.values() for i in section["imports"]}
     imports = session.exec(select(CaseImport).where(CaseImport.id.in_(sorted(import_ids)))).all()
     return {
         "renewal_id": rid, "contract_id": renewal.contract_id, "contractor_id": contract.contractor_id,
@@ -132,7 +135,7 @@ def figures_for(session: Session, rid: str, version: str, as_of: date) -> dict:
         "payments_total": str(sum((Decimal(p.paid) for p in payments), Decimal(0))),
         **_funding(payments, Decimal(earned.payment), ive_share, months, terms.year_end),
         "corrections": list(renewal.corrections),
-        "sections": {},
+        "sections": sections,
     }
 
 
