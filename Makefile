@@ -29,6 +29,7 @@ bench: install
 	$(PY) tests/bench/letters.py
 	$(PY) tests/bench/handup.py
 	$(PY) tests/bench/renewal_import.py
+	$(PY) tests/bench/renewal.py
 
 clean:
 	rm -rf $(VENV) data test-output .pytest_cache
