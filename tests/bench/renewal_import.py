@@ -53,7 +53,7 @@ def write_extracts() -> tuple[dict[str, list[Path]], float]:
     spent = 0.0
     for n in range(1, CONTRACTS + 1):
         started = time.perf_counter()
-        data = synthetic_contract_year(f"K-{n:03d}", children=CHILDREN, year_start=YEAR_START, seed=n)
+        data = synthetic_contract_year(f"K-{n:03d}", children=CHILDREN, year_start=YEAR_START, seed=n, methods=True)
         spent += time.perf_counter() - started
         for kind, csv_text in data.items():
             path = folder / f"K-{n:03d}-{kind}.csv"
