@@ -65,6 +65,7 @@ def seed_demo() -> None:
     """Sample staff, contractors, and reviews waiting at each kind of human task (needs `make up`)."""
     from tasks.handup.demo import seed_demo_handup
     from tasks.plans.demo import seed_demo_plans
+    from tasks.renewal.demo import seed_demo_renewal
     from tasks.reviews.demo import seed_demo_reviews
     from tasks.seed import DEMO_PASSWORD, STAFF, seed_roster
     from tasks.signin.passwords import set_password
@@ -77,6 +78,7 @@ def seed_demo() -> None:
     seed_demo_reviews(report=out.print)
     seed_demo_plans(report=out.print)
     seed_demo_handup(report=out.print)
+    seed_demo_renewal(report=out.print)
     out.print(f"Sign in to the UI as STAFF-ID:{DEMO_PASSWORD}, e.g. S-001:{DEMO_PASSWORD} (a designee), "
               f"S-003 (the director), S-005 (the contract administrator), S-006 (an eligibility worker), S-010 (an administrator).")
 

@@ -5,7 +5,7 @@
 
 Each backend gets a fresh database (SQLite: a temporary file; PostgreSQL: a new database on 127.0.0.1:5432, dropped
 afterwards), seeded with the contracts, their ContractTerms and an open Renewal each, and every kind of case data of
-tests/renewal_data.py (with the methods' placement exits and cost reports, so that the report's two method sections
+tasks/renewal/synthetic.py (with the methods' placement exits and cost reports, so that the report's two method sections
 are computed too), imported through tasks/renewal/case_data.py:import_case_data, one transaction per file.
 
 Then, timed: tasks/renewal/figures.py:figures_for for each contract (outcomes, incentive, payments, funding and the
@@ -44,7 +44,7 @@ from models.tables import Contract, Contractor, ContractTerms, Renewal  # noqa: 
 from tasks.renewal.case_data import import_case_data  # noqa: E402
 from tasks.renewal.figures import figures_for  # noqa: E402
 from tasks.renewal.report import write_report  # noqa: E402
-from tests.renewal_data import synthetic_contract_year  # noqa: E402
+from tasks.renewal.synthetic import synthetic_contract_year  # noqa: E402
 
 CONTRACTS = int(os.environ.get("CWA_BENCH_CONTRACTS", "7"))
 CHILDREN = int(os.environ.get("CWA_BENCH_CHILDREN", "5000"))
@@ -171,7 +171,7 @@ def main() -> None:
         admin.dispose()
     result = (f"# Renewal computation benchmark (tests/bench/renewal.py)\n\n"
               f"{CONTRACTS} contracts x {CHILDREN:,} children, one contract year ({YEAR_START} to {YEAR_END}) of "
-              f"synthetic case data (tests/renewal_data.py, with the methods' placement exits and cost reports); "
+              f"synthetic case data (tasks/renewal/synthetic.py, with the methods' placement exits and cost reports); "
               f"{os.cpu_count()} CPU(s). Each database is fresh and seeded through import_case_data. figures_for: "
               f"each contract's figures in a session of its own (the outcomes, incentive, payments, funding and "
               f"the two method sections); write_report: each contract's charts, HTML and PDF. Peak MiB: Python "

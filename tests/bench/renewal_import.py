@@ -3,7 +3,7 @@ renewal, 7 contracts x 5,000 children, every kind, on SQLite and on PostgreSQL.
 
     .venv/bin/python tests/bench/renewal_import.py     # CWA_BENCH_CONTRACTS (7), CWA_BENCH_CHILDREN (5000)
 
-The extracts come from tests/renewal_data.py (one file per contract and kind, written to a temporary folder) and are
+The extracts come from tasks/renewal/synthetic.py (one file per contract and kind, written to a temporary folder) and are
 imported as `cwa renewal import` does: tasks/renewal/case_data.py:import_case_data, streaming each file from disk,
 one transaction per file, referrals first. Each backend gets a fresh database (SQLite: a temporary file; PostgreSQL:
 a new database on 127.0.0.1:5432, dropped afterwards). The times come from that run. Peak memory is measured in a
@@ -36,7 +36,7 @@ from models.db import engine_for, session_scope  # noqa: E402
 from models.migrate import upgrade  # noqa: E402
 from models.tables import Contract, Contractor  # noqa: E402
 from tasks.renewal.case_data import import_case_data  # noqa: E402
-from tests.renewal_data import synthetic_contract_year  # noqa: E402
+from tasks.renewal.synthetic import synthetic_contract_year  # noqa: E402
 
 CONTRACTS = int(os.environ.get("CWA_BENCH_CONTRACTS", "7"))
 CHILDREN = int(os.environ.get("CWA_BENCH_CHILDREN", "5000"))
@@ -133,7 +133,7 @@ def main() -> None:
     peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result = (f"# Case-data import benchmark (tests/bench/renewal_import.py)\n\n"
               f"{CONTRACTS} contracts x {CHILDREN:,} children, one contract year of synthetic extracts "
-              f"(tests/renewal_data.py: {per_contract:.2f} s per contract to generate), "
+              f"(tasks/renewal/synthetic.py: {per_contract:.2f} s per contract to generate), "
               f"{CONTRACTS * len(KINDS)} files, {size / MIB:.1f} MiB; {os.cpu_count()} CPU(s). Each file is streamed "
               f"from disk and imported in its own transaction (tasks/renewal/case_data.py, inserts of 5,000 rows), "
               f"referrals first. Seconds and rows/s: all {CONTRACTS} files of the kind. Peak memory: Python "

@@ -19,7 +19,7 @@ from flows.cli import app
 from models.tables import Contract, ContractTerms, ImprovementPlan, Notice, Renewal
 from tasks.context import transaction
 from tasks.renewal.case_data import import_case_data
-from tests.renewal_data import synthetic_contract_year
+from tasks.renewal.synthetic import synthetic_contract_year
 from tests.stack import wait_until
 from tests.workflow import everything_prefect_holds, refused, resume, run_sweep, wait_final, wait_for_task
 

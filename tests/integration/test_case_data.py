@@ -26,7 +26,7 @@ from models.migrate import upgrade
 from models.tables import AuditEvent, CaseChild, CaseEvent, CaseImport, Contract, Contractor, PaymentAdjustment
 from tasks.context import settings, transaction
 from tasks.renewal.case_data import import_case_data
-from tests.renewal_data import synthetic_contract_year
+from tasks.renewal.synthetic import synthetic_contract_year
 
 RULE = "13 CSR 35-32.020 (13)"
 pytestmark = pytest.mark.rule(RULE)

@@ -28,7 +28,7 @@ from tasks.renewal.case_data import import_case_data
 from tasks.renewal.figures import figures_for
 from tasks.renewal.report import write_report
 from tests.databases import BACKENDS, fresh_database
-from tests.renewal_data import synthetic_contract_year
+from tasks.renewal.synthetic import synthetic_contract_year
 
 OUTPUT_3 = "Texas DFPS FY2011 Attachment F, Output #3"
 pytestmark = pytest.mark.rule(OUTPUT_3, "13 CSR 35-80.010 (3)", "13 CSR 35-80.010 (2)(D)")

@@ -1,4 +1,5 @@
-"""Synthetic case data for one contract year, as the case management system's extracts (models/case_data_csv.py).
+"""Synthetic case data for one contract year, as the case management system's extracts (models/case_data_csv.py), for
+the demo, the tests and the benchmarks: fictional IDs, no people.
 
 `synthetic_contract_year("K-001", children=5000, year_start=date(2025, 10, 1), seed=1)` returns the CSV text of
 every kind, in the order they are imported (referrals first). Deterministic by seed, IDs only (no names), and valid
