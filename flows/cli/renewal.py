@@ -18,6 +18,7 @@ exits imported before them.
 """
 
 import time
+from decimal import Decimal
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
@@ -151,7 +152,7 @@ def status_cmd(renewal_id: str) -> None:
             out.print(table(f"outcomes ({figures['version']})", [
                 {"outcome": o["label"], "paragraph": o["paragraph"], "percent": o["percent"], "target": o["target"],
                  "met": o["met"]} for o in figures["outcomes"]]))
-            out.print(f"incentive payment ${figures['incentive']['payment']}; payments for the year "
-                      f"${figures['payments_total']}")
+            out.print(f"incentive payment ${Decimal(figures['incentive']['payment']):,.2f}; payments for the year "
+                      f"${Decimal(figures['payments_total']):,.2f}")
         if r.report_path:
             out.print(f"report: {r.report_path}")
