@@ -15,7 +15,7 @@ __all__ = ["RULE_MODULES", "cites", "citations", "paragraph_key"]
 RULE_MODULES = ("models.calendar", "models.exclusions", "models.review", "models.improvement_plan",
                 "models.handup", "models.handup_providers", "models.handup_removal", "models.handup_payments_csv",
                 "models.methods.texas", "models.methods.missouri_residential", "models.methods.wisconsin",
-                "models.outcomes", "models.incentive", "models.funding")
+                "models.outcomes", "models.incentive", "models.funding", "models.retention")
 
 PARAGRAPH = re.compile(r"(13 CSR 35-\d\d\.\d{3}|RSMo \d+\.\d+)( \(\d+\)(\([A-Z]\)|\([IVX]+\)|\d+\.?|[A-Z]\.?)*)?"
                        r"|(Wisconsin DWD Memo 03-21|Texas DFPS FY2011 Attachment F)(, [A-Za-z0-9 #.()-]+)?")
