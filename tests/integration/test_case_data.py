@@ -8,29 +8,23 @@ CWA_REQUIRE_POSTGRES=1 (as tests/integration/test_migrations.py).
 
 import hashlib
 import io
-import os
-import uuid
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.exc import OperationalError
 from sqlmodel import func, select
 from typer.testing import CliRunner
 
 from flows.cli import app
-from models.db import engine_for
 from models.errors import ImportRejected, RuleViolation
-from models.migrate import upgrade
 from models.tables import AuditEvent, CaseChild, CaseEvent, CaseImport, Contract, Contractor, PaymentAdjustment
 from tasks.context import settings, transaction
 from tasks.renewal.case_data import import_case_data
 from tasks.renewal.synthetic import synthetic_contract_year
+from tests.databases import BACKENDS, fresh_database
 
 RULE = "13 CSR 35-32.020 (13)"
 pytestmark = pytest.mark.rule(RULE)
-PG_HOST = "127.0.0.1:5432"
 HEADERS = {"referrals": "contract_id,child_id,referred_on,birth_date,funding\n",
            "exits": "contract_id,child_id,exit_on,exit_type\n", "reentries": "contract_id,child_id,reentered_on\n",
            "reports": "contract_id,child_id,substantiated_on,perpetrator\n",
@@ -38,49 +32,15 @@ HEADERS = {"referrals": "contract_id,child_id,referred_on,birth_date,funding\n",
            "residential_days": "contract_id,child_id,month,days\n",
            "resource_homes": "contract_id,home_id,developed_on\n",
            "adjustments": "contract_id,month,reason,cases,amount\n"}
-BOTH = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-
-
-def _database(backend: str, folder):
-    """(url, drop) for a migrated, empty database on the backend."""
-    if backend == "sqlite":
-        url = f"sqlite:///{folder / 'case-data.db'}"
-        upgrade(url)
-        return url, lambda: engine_for(url).dispose()
-    admin = create_engine(f"postgresql+psycopg://postgres@{PG_HOST}/test", isolation_level="AUTOCOMMIT",
-                          connect_args={"connect_timeout": 5})
-    name = f"cwa_test_{uuid.uuid4().hex[:12]}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as exc:
-        admin.dispose()
-        if os.environ.get("CWA_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"PostgreSQL not reachable at {PG_HOST}: {exc.orig}")
-        pytest.skip(f"PostgreSQL not reachable at {PG_HOST}")
-    url = f"postgresql+psycopg://postgres@{PG_HOST}/{name}"
-    upgrade(url)
-
-    def drop():
-        engine_for(url).dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-    return url, drop
 
 
 def _use(request, tmp_path):
-    url, drop = _database(request.param, tmp_path)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(settings(), "database_url", url)
-        try:
-            contracts("K-1", "K-2")
-            yield url
-        finally:
-            drop()
+    with fresh_database(request.param, tmp_path) as url:
+        contracts("K-1", "K-2")
+        yield url
 
 
-@pytest.fixture(params=BOTH)
+@pytest.fixture(params=BACKENDS)
 def db(request, tmp_path):
     """A migrated database with the contracts K-1 and K-2, used by tasks.context.transaction() meanwhile."""
     yield from _use(request, tmp_path)
