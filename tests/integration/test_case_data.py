@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from flows.cli import app
 from models.errors import ImportRejected, RuleViolation
 from models.tables import AuditEvent, CaseChild, CaseEvent, CaseImport, Contract, Contractor, PaymentAdjustment
-from tasks.context import settings, transaction
+from tasks.context import transaction
 from tasks.renewal.case_data import import_case_data
 from tasks.renewal.synthetic import synthetic_contract_year
 from tests.databases import BACKENDS, fresh_database
