@@ -219,3 +219,15 @@ def everything_prefect_holds() -> str:
     for run in runs:
         dumps.append(post(f"/flow_runs/{run['id']}/input/filter", {"prefix": "", "limit": 100}))
     return json.dumps(dumps)
+
+
+def everything_in_prefects_database() -> str:
+    """Every row of every table of the Prefect server's own database, its events included, read directly."""
+    import sqlite3
+
+    path = RUN_DIR / "prefect-home" / "prefect.db"
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+    try:
+        return "\n".join(connection.iterdump())
+    finally:
+        connection.close()

@@ -21,7 +21,8 @@ from tasks.context import transaction
 from tasks.renewal.case_data import import_case_data
 from tasks.renewal.synthetic import synthetic_contract_year
 from tests.stack import wait_until
-from tests.workflow import everything_prefect_holds, refused, resume, run_sweep, wait_final, wait_for_task
+from tests.workflow import (everything_in_prefects_database, everything_prefect_holds, refused, resume, run_sweep,
+                            wait_final, wait_for_task)
 
 YEAR_START, YEAR_END = date(2023, 10, 1), date(2024, 9, 30)
 SWEEP_DAY = date(2024, 8, 20)  # within 45 days of the year's end
@@ -119,7 +120,7 @@ def test_seven_contracts_renewed_through_review_correction_and_decision(stack):
     shown = " ".join(status.output.split())
     assert status.exit_code == 0 and "decision renew_with_plan" in shown and "report:" in shown
 
-    held = everything_prefect_holds()
+    held = everything_prefect_holds() + everything_in_prefects_database()
     assert "renewal-report-rn-r-01" in held and "R-01-C00001" not in held  # IDs of children stay out of Prefect
 
 

@@ -16,7 +16,8 @@ from tasks.handup.hearings import request_hearing, start_hearing_run
 from tasks.handup.opt_out import opt_out
 from tasks.handup.payments import import_payments
 from tests.handup_cohort import application, apply, seed_providers
-from tests.workflow import everything_prefect_holds, resume, run_sweep, wait_final, wait_for_task
+from tests.workflow import (everything_in_prefects_database, everything_prefect_holds, resume, run_sweep, wait_final,
+                            wait_for_task)
 
 PAYS, LATE, GONE, LEAVES = "HU-C-PAYS", "HU-C-LATE", "HU-C-GONE", "HU-C-LEAVES"
 MONTHS = [date(2026 + (m - 1) // 12, (m - 1) % 12 + 1, 1) for m in range(1, 15)]  # 2026-01 .. 2027-02
@@ -155,8 +156,8 @@ def test_a_cohort_through_fourteen_months(stack):
     assert [u["paragraph"] for u in refused_again.unmet] == ["13 CSR 35-32.040 (6)"]
     assert "may not participate again" in notices("HU-C-LEAVES-2", "handup-refused")[0].body_text
 
-    # none of it reached Prefect: no name, email or street, in runs, forms, artifacts or logs
-    held = everything_prefect_holds()
+    # none of it reached Prefect: no name, email or street, in runs, forms, artifacts, logs or its own tables
+    held = everything_prefect_holds() + everything_in_prefects_database()
     assert f"handup-removal-rb-{DAY_61}" in held and "approve-removals" in held and "decide-hearing" in held
     private = ["Underhill", "Oyelaran", "p.underhill@example.org", "Wornall", "Cohort Family"]
     assert sorted(p for p in private if p.lower() in held.lower()) == []

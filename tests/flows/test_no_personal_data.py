@@ -5,7 +5,8 @@ from datetime import date
 
 from tasks.seed import CONTRACTORS, STAFF
 from tests.conftest import RUNNER, SERVICE, STAFF_PASSWORD
-from tests.workflow import everything_prefect_holds, new_review, refused, resume, run_sweep, wait_final, wait_for_task
+from tests.workflow import (everything_in_prefects_database, everything_prefect_holds, new_review, refused, resume,
+                            run_sweep, wait_final, wait_for_task)
 
 PROSPECT = "Zebulon Quartermaine-Ashby"
 
@@ -23,8 +24,9 @@ def test_names_and_addresses_never_reach_prefect(stack):
     assert wait_final(run_id)["state"]["type"] == "COMPLETED"
     run_sweep(date(2026, 11, 16))
 
-    held = everything_prefect_holds()
+    held = everything_prefect_holds() + everything_in_prefects_database()
     assert rid in held and "designee-response" in held  # the dump does cover our runs and forms
+    assert "prefect.flow-run." in held  # and the server's events
     names = [PROSPECT, STAFF_PASSWORD, SERVICE[1], RUNNER[1], "argon2"] + [name for _, name, _ in STAFF]
     names += [email for _, _, email, *_ in CONTRACTORS]
     names += [part for name in [PROSPECT] + [n for _, n, _ in STAFF] for part in name.split()]
@@ -43,7 +45,7 @@ def test_hand_up_families_and_incomes_never_reach_prefect(stack):
     resume(run_id, approve=True, enrolled_on=family.applied_on, decided_by="S-006")
     assert wait_final(run_id)["state"]["type"] == "COMPLETED"
 
-    held = everything_prefect_holds()
+    held = everything_prefect_holds() + everything_in_prefects_database()
     assert "HU-PII-1" in held and "approve-enrolment" in held
     private = ["Zenobia", "Quillfeather", "Haskins", "zenobia.qh@example.org", family.address.line1, "2777.77",
                str(family.person_id)]
