@@ -8,6 +8,7 @@ from prefect import flow
 from prefect.artifacts import create_markdown_artifact, create_progress_artifact, update_progress_artifact
 
 from flows.outbox_delivery import DEPLOYMENT as DELIVERY
+from tasks.audit_chain import seal_chain
 from tasks.context import division_today
 from tasks.handup.removal import start_removals
 from tasks.human.deadlines import escalate_overdue, fire_timers, remind_due, resume_runs
@@ -32,6 +33,7 @@ def deadline_sweep(as_of: date | None = None) -> dict[str, dict[str, float]]:
         ("outbox", lambda: recover_stale_notices(as_of)),
         ("notices", lambda: {"delivery run started": 1 if request_delivery(DELIVERY) else 0}),
         ("open tasks", lambda: publish_inbox(as_of)),
+        ("audit chain", lambda: {"rows sealed": seal_chain()}),  # last: it seals the rows the steps above wrote
     ]
     progress = create_progress_artifact(0.0, description=f"Deadline sweep for {as_of.isoformat()}")
     counts: dict[str, float] = {}

@@ -53,7 +53,7 @@ class Contractor(SQLModel, table=True):
 
 
 class AuditEvent(SQLModel, table=True):
-    """Append-only: rows are inserted, never updated or deleted."""
+    """Append-only: rows are inserted, never updated or deleted (the sealer only fills the chain columns once)."""
 
     __tablename__ = "audit_event"
     id: int | None = Field(default=None, primary_key=True)
@@ -65,3 +65,7 @@ class AuditEvent(SQLModel, table=True):
     rule: str = Field(default="", max_length=64)
     flow_run_id: str | None = Field(default=None, max_length=36)
     detail: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # the tamper-evident chain (models/audit_chain.py), filled by the sealer (tasks/audit_chain.py), never by writers
+    seal_seq: int | None = Field(default=None, index=True, unique=True)
+    prev_hash: str | None = Field(default=None, max_length=64)
+    row_hash: str | None = Field(default=None, max_length=64)
