@@ -90,7 +90,7 @@ def read_rows(lines: Iterable[str], columns: tuple[str, ...], errors: Errors) ->
         raise ImportRejected([(1, f"unreadable CSV header: {exc}")]) from exc
     if header is None:
         raise ImportRejected([(1, f"file is empty; expected the header {','.join(columns)}")])
-    names = [h.strip().lower() for h in [header[0].removeprefix("\ufeff"), *header[1:]]]
+    names = [h.strip().lower() for h in [h.removeprefix("\ufeff") for h in header[:1]] + header[1:]]
     _check_header(names, columns)
     width, last = len(names), reader.line_num
     try:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import typer
 
-from flows.cli.common import fail, out, table
+from flows.cli.common import fail, out, read_text, table
 from models.csv_import import parse_contractors, parse_staff
 from models.errors import ImportRejected
 from models.migrate import upgrade
@@ -22,8 +22,9 @@ def init_db() -> None:
 
 
 def _import(path: Path, parse, store, what: str) -> None:
+    text = read_text(path)
     try:
-        records = parse(path.read_text(encoding="utf-8-sig"))
+        records = parse(text)
     except ImportRejected as rejected:
         fail(str(rejected))
     with transaction() as session:

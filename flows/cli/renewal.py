@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import BinaryIO
 
 import typer
-from rich.markup import escape
 
 from flows.cli.common import fail, out, table
 from models.case_data_csv import KINDS
@@ -49,8 +48,8 @@ def _listed(exc: ImportRejected, path: Path) -> str:
     """Every bad row of a refused file, at most SHOWN of them."""
     shown = [f"row {row}: {reason}" for row, reason in exc.errors[:SHOWN]]
     more = len(exc.errors) - SHOWN
-    return escape(f"{len(exc.errors)} bad row(s) in {path.name}, nothing imported:\n" + "\n".join(shown)
-                  + (f"\n... and {more} more" if more > 0 else ""))
+    return (f"{len(exc.errors)} bad row(s) in {path.name}, nothing imported:\n" + "\n".join(shown)
+            + (f"\n... and {more} more" if more > 0 else ""))
 
 
 @app.command("import")
@@ -87,7 +86,7 @@ def import_cmd(kind: Kind = typer.Argument(..., help="What the file holds (its C
     except ImportRejected as exc:
         fail(_listed(exc, path))
     except DomainError as exc:
-        fail(escape(str(exc)))
+        fail(str(exc))
     seconds = time.perf_counter() - started
     out.print(f"import {summary.import_id}: {summary.rows:,} {kind.value} row(s) for "
               f"{len(summary.contracts)} contract(s) ({', '.join(summary.contracts)})")
@@ -112,7 +111,7 @@ def terms_cmd(path: Path = typer.Argument(..., exists=True, dir_okay=False, help
     except ImportRejected as exc:
         fail(_listed(exc, path))
     except (DomainError, UnicodeDecodeError) as exc:
-        fail(escape(str(exc)))
+        fail(str(exc))
     out.print(f"recorded the terms of {count} contract year(s)")
 
 
@@ -132,7 +131,7 @@ def start_cmd(contract_id: str, year_start: str = typer.Option(..., help="First 
     except ValueError:
         fail(f"{year_start!r} is not a date (YYYY-MM-DD)")
     except DomainError as exc:
-        fail(escape(str(exc)))
+        fail(str(exc))
     out.print(f"renewal run {start_renewal_run(contract_id, day)}")
 
 

@@ -1,12 +1,11 @@
 """`cwa review`: the hiring-exclusion review, 13 CSR 35-32.020 (7)(C)-(D)."""
 
-import json
 from pathlib import Path
 
 import typer
 from pydantic import ValidationError
 
-from flows.cli.common import fail, out, table
+from flows.cli.common import fail, out, read_json, table
 from models.errors import DomainError
 from models.intake import ScreeningResult
 from tasks.context import transaction
@@ -21,10 +20,10 @@ def intake(path: Path = typer.Argument(..., exists=True, dir_okay=False),
     from tasks.reviews.intake import start_review_run, store_screening
 
     try:
-        result = ScreeningResult.model_validate(json.loads(path.read_text()))
+        result = ScreeningResult.model_validate(read_json(path))
         with transaction() as session:
             review_id = store_screening(session, result, actor="cli")
-    except (ValidationError, DomainError, json.JSONDecodeError) as exc:
+    except (ValidationError, DomainError) as exc:
         fail(str(exc))
     out.print(f"recorded {review_id}")
     if start:

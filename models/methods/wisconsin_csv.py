@@ -121,6 +121,8 @@ def _amount_problems(name: str, text: str) -> list[str]:
     value = _decimal(name, text, problems)
     if value is not None and value < 0:
         problems.append(f"{name} {text} is negative")
+    elif value is not None and value.adjusted() >= 15:
+        problems.append(f"{name} {text} is too large")
     elif value is not None and value != value.quantize(Decimal("0.01")):
         problems.append(f"{name} {text} is not dollars and cents")
     return problems

@@ -1,13 +1,12 @@
 """`cwa handup`: Hand-Up Pilot Program, 13 CSR 35-32.040: applications, opt-outs, hearing requests, status."""
 
-import json
 from datetime import date
 from pathlib import Path
 
 import typer
 from pydantic import ValidationError
 
-from flows.cli.common import fail, out, table
+from flows.cli.common import fail, out, read_json, table
 from models.errors import DomainError
 from models.handup_intake import HandUpApplicationIn
 from tasks.context import division_today, transaction
@@ -31,10 +30,10 @@ def apply(path: Path = typer.Argument(..., exists=True, dir_okay=False), by: str
     from tasks.handup.enrolment import start_enrolment_run, store_application
 
     try:
-        application = HandUpApplicationIn.model_validate(json.loads(path.read_text()))
+        application = HandUpApplicationIn.model_validate(read_json(path))
         with transaction() as session:
             participant_id = store_application(session, application, actor=by)
-    except (ValidationError, DomainError, json.JSONDecodeError) as exc:
+    except (ValidationError, DomainError) as exc:
         fail(str(exc))
     out.print(f"recorded {participant_id}")
     if start:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import typer
 
-from flows.cli.common import fail, out
+from flows.cli.common import fail, out, read_text
 from models.errors import DomainError
 from tasks.context import transaction
 
@@ -26,9 +26,10 @@ def import_cmd(path: Path = typer.Argument(..., exists=True, dir_okay=False, hel
     any bad row imports nothing and every bad row is listed."""
     from tasks.handup.payments import import_payments
 
+    text = read_text(path)
     try:
         with transaction() as session:
-            s = import_payments(session, csv_text=path.read_text(encoding="utf-8-sig"), source=source.value,
+            s = import_payments(session, csv_text=text, source=source.value,
                                 actor=by)
     except DomainError as exc:
         fail(str(exc))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from flows.cli.common import fail, out, table
+from flows.cli.common import fail, out, read_text, table
 from models.errors import DomainError
 from tasks.context import division_today, transaction
 
@@ -29,9 +29,10 @@ def designate(
         day = date.fromisoformat(as_of) if as_of else division_today()
     except ValueError:
         fail(f"--as-of {as_of!r} is not a date (YYYY-MM-DD)")
+    text = read_text(path)
     try:
         with transaction() as session:
-            ids = designate_providers(session, csv_text=path.read_text(encoding="utf-8-sig"), as_of=day, actor=by)
+            ids = designate_providers(session, csv_text=text, as_of=day, actor=by)
     except DomainError as refused:
         fail(str(refused))
     out.print(f"designated {len(ids)} pilot provider(s) on {day.isoformat()}: {', '.join(ids)}")

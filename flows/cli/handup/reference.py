@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from flows.cli.common import fail, out, table
+from flows.cli.common import fail, out, read_text, table
 from models.errors import DomainError
 from tasks.context import division_today, transaction
 
@@ -51,9 +51,10 @@ def import_cmd(
     from tasks.handup.reference import import_reference
 
     day = _day(effective_from, "--effective-from")
+    text = read_text(path)
     try:
         with transaction() as session:
-            count = import_reference(session, kind=kind.value, csv_text=path.read_text(encoding="utf-8-sig"),
+            count = import_reference(session, kind=kind.value, csv_text=text,
                                      version=version, effective_from=day, provenance=provenance.value,
                                      source=source, actor=by)
     except DomainError as refused:

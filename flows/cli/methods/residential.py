@@ -5,7 +5,7 @@ from pathlib import Path
 
 import typer
 
-from flows.cli.common import fail, out, table
+from flows.cli.common import fail, out, read_text, table
 from models.errors import DomainError
 
 app = typer.Typer(help="Missouri residential treatment maintenance rates, 13 CSR 35-80.010.", no_args_is_help=True)
@@ -34,7 +34,7 @@ def rate(path: Path = typer.Argument(..., exists=True, dir_okay=False,
     except ArithmeticError:
         fail("a trend factor is a fraction such as 0.0275")
     try:
-        reports = parse_cost_reports(path.read_text(encoding="utf-8-sig"), rate_year)
+        reports = parse_cost_reports(read_text(path), rate_year)
         schedule = maintenance_rates(reports, *trends)
         flags = {r.agency: rebasing_due(r.base_year, rate_year) for r in reports}
     except DomainError as exc:

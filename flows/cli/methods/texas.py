@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from flows.cli.common import fail, out, table
+from flows.cli.common import fail, out, read_text, table
 from models.errors import DomainError
 
 app = typer.Typer(help="Texas residential contracts: average length of placement by facility type (Attachment F, "
@@ -39,7 +39,7 @@ def placement(path: Path = typer.Argument(..., exists=True, dir_okay=False,
     start, end = _day(contract_start, "--contract-start"), _day(contract_end, "--contract-end")
     kind = facility_type.strip().upper().replace("-", "_").replace(" ", "_")
     try:
-        exits = parse_exits(path.read_text(encoding="utf-8-sig"))
+        exits = parse_exits(read_text(path))
         rows = []
         for first, last in performance_periods(start, end):
             in_period = [e for e in exits if first <= e[1] <= last]
