@@ -81,7 +81,8 @@ def seed_demo() -> None:
     seed_demo_handup(report=out.print)
     seed_demo_renewal(report=out.print)
     out.print(f"Sign in to the UI as STAFF-ID:{DEMO_PASSWORD}, e.g. S-001:{DEMO_PASSWORD} (a designee), "
-              f"S-003 (the director), S-005 (the contract administrator), S-006 (an eligibility worker), S-010 (an administrator).")
+              f"S-003 (the director), S-005 (the contract administrator), S-006 (an eligibility worker), "
+              f"S-010 (an administrator).")
 
 
 @app.command()
