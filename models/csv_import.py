@@ -65,25 +65,33 @@ def parse_contractors(text: str) -> list[ContractorRecord]:
     return _parse(text, CONTRACTOR_COLUMNS, _contractor_row)
 
 
-def _parse(text: str, columns: tuple[str, ...],
-           check_row: Callable[[Values], tuple[list[str], Any]]) -> list[Any]:
-    """Validate every row; return the records, or raise ImportRejected with all problems."""
-    rows, errors = read_rows(text, columns, optional=OPTIONAL)
+def parse_rows(text: str, columns: tuple[str, ...], check_row: Callable[[Values], tuple[list[str], Any]], *,
+               key: str, repeated: Callable[[str, int], str], optional: Iterable[str] = (),
+               exact_width: bool = False) -> list[Any]:
+    """Validate every row with check_row, and the `key` column once per file (repeated(value, first row) says
+    why a repeat is refused); return the records, or raise ImportRejected with every problem of every row."""
+    rows, errors = read_rows(text, columns, optional=optional, exact_width=exact_width)
     records: list[Any] = []
     first_seen: dict[str, int] = {}
     for line, values in rows:
         problems, record = check_row(values)
-        rid = values["id"]
-        if rid in first_seen:
-            problems.append(f"duplicate id {rid!r} (first seen on row {first_seen[rid]})")
-        elif rid:
-            first_seen[rid] = line
+        value = values.get(key)
+        if value and value in first_seen:
+            problems.append(repeated(value, first_seen[value]))
+        elif value:
+            first_seen[value] = line
         errors += [(line, p) for p in problems]
         if not problems:
             records.append(record)
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: e[0]))
     return records
+
+
+def _parse(text: str, columns: tuple[str, ...],
+           check_row: Callable[[Values], tuple[list[str], Any]]) -> list[Any]:
+    return parse_rows(text, columns, check_row, key="id", optional=OPTIONAL,
+                      repeated=lambda rid, first: f"duplicate id {rid!r} (first seen on row {first})")
 
 
 def read_rows(text: str, columns: tuple[str, ...], *, optional: Iterable[str] = (),

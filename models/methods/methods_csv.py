@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from models.csv_import import read_rows
+from models.csv_import import parse_rows
 from models.errors import ImportRejected
 from models.methods.missouri_residential import CostReport
 from models.methods.texas import Exit
@@ -45,20 +45,8 @@ def parse_cost_reports(text: str, rate_year: int | None = None) -> list[CostRepo
 
 
 def _parse(text: str, columns: tuple[str, ...], check_row: Callable[[Values], tuple[list[str], Any]]) -> list[Any]:
-    rows, errors = read_rows(text, columns, exact_width=True)
-    records, first_seen = [], {}
-    for line, values in rows:
-        problems, record = check_row(values)
-        key = values.get("agency")
-        if key and key in first_seen:
-            problems.append(f"agency {key!r} repeated (first on row {first_seen[key]})")
-        elif key:
-            first_seen[key] = line
-        errors += [(line, p) for p in problems]
-        if not problems:
-            records.append(record)
-    if errors:
-        raise ImportRejected(sorted(errors, key=lambda e: e[0]))
+    records = parse_rows(text, columns, check_row, key="agency", exact_width=True,
+                         repeated=lambda agency, first: f"agency {agency!r} repeated (first on row {first})")
     if not records:
         raise ImportRejected([(1, "the file has a header but no rows")])
     return records
