@@ -14,6 +14,8 @@ BIN=$(dirname "$PY")
 HOST=${CWA_PREFECT_HOST:-127.0.0.1}
 PORT=${CWA_PREFECT_PORT:-4200}
 WORKERS=${CWA_WORKERS:-2}
+WORKER_LIMIT=${CWA_WORKER_LIMIT:-}  # flow runs at once per worker (none: no limit)
+RESTART_LIMIT=${CWA_RESTART_LIMIT:-5}
 POOL=cwa  # the work pool of deploy/prefect.yaml
 PG_HOST=${CWA_PG_HOST:-127.0.0.1}
 PG_PORT=${CWA_PG_PORT:-5432}
@@ -49,6 +51,8 @@ export CWA_APP_DIR=$ROOT  # where each flow run starts (the pull step of deploy/
 pids=()
 names=()
 logs=()
+starters=()
+restarts=()  # the times each process was started again, for the restart limit
 stopping=0
 stop() {
   [ "$stopping" = 1 ] && return
@@ -78,7 +82,9 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 fail() { echo "scale.sh: $*" >&2; exit 1; }
-started() { pids+=("$1"); names+=("$2"); logs+=("$3"); echo "started $2 (pid $1, log: $3)"; }
+started() {  # $1 pid, $2 what, $3 log, $4 the function that starts it again
+  pids+=("$1"); names+=("$2"); logs+=("$3"); starters+=("$4"); restarts+=(""); echo "started $2 (pid $1, log: $3)"
+}
 alive_or_fail() {  # $1 pid, $2 what, $3 log
   kill -0 "$1" 2>/dev/null || { echo "$2 exited; the end of $3:" >&2; tail -30 "$3" >&2; exit 1; }
 }
@@ -135,17 +141,23 @@ healthy && fail "a server already answers on $HOST:$PORT: stop it or set CWA_PRE
 
 # 2. `cwa server` without the background services (PREFECT__SERVER_WEBSERVER_ONLY, what `prefect server start
 #    --no-services` sets): it migrates Prefect's database when it starts.
-env --default-signal=INT "${server_env[@]}" PREFECT__SERVER_WEBSERVER_ONLY=1 \
-  "$PY" -m flows.cli server --host "$HOST" --port "$PORT" >>"$LOGS/server.log" 2>&1 &
+start_server() {
+  env --default-signal=INT "${server_env[@]}" PREFECT__SERVER_WEBSERVER_ONLY=1 \
+    "$PY" -m flows.cli server --host "$HOST" --port "$PORT" >>"$LOGS/server.log" 2>&1 &
+}
+start_server
 server_pid=$!
-started "$server_pid" "cwa server on $HOST:$PORT" "$LOGS/server.log"
+started "$server_pid" "cwa server on $HOST:$PORT" "$LOGS/server.log" start_server
 for _ in $(seq 1 360); do healthy && break; alive_or_fail "$server_pid" "cwa server" "$LOGS/server.log"; sleep 0.5; done
 healthy || { tail -30 "$LOGS/server.log" >&2; fail "cwa server did not answer within 180 s"; }
 
 # 3. The background services (scheduler, late runs, event persister, task run recorder, triggers, ...).
-env --default-signal=INT "${server_env[@]}" "$BIN/prefect" server services start >>"$LOGS/services.log" 2>&1 &
+start_services() {
+  env --default-signal=INT "${server_env[@]}" "$BIN/prefect" server services start >>"$LOGS/services.log" 2>&1 &
+}
+start_services
 services_pid=$!
-started "$services_pid" "Prefect's background services" "$LOGS/services.log"
+started "$services_pid" "Prefect's background services" "$LOGS/services.log" start_services
 
 # 4. The work pool and the deployments, signed in as the command line's service identity.
 cli_auth="svc-cli:$(cat "$SECRETS/svc-cli")"
@@ -160,10 +172,13 @@ alive_or_fail "$services_pid" "Prefect's background services" "$LOGS/services.lo
 
 # 5. The workers, signed in as svc-worker.
 worker_auth="svc-worker:$(cat "$SECRETS/svc-worker")"
+start_worker() {  # $1 the worker's number
+  PREFECT_API_AUTH_STRING=$worker_auth env --default-signal=INT "$BIN/prefect" worker start --pool "$POOL" \
+    --type process --name "worker-$1" ${WORKER_LIMIT:+--limit "$WORKER_LIMIT"} </dev/null >>"$LOGS/worker-$1.log" 2>&1 &
+}
 for i in $(seq 1 "$WORKERS"); do
-  PREFECT_API_AUTH_STRING=$worker_auth env --default-signal=INT "$BIN/prefect" worker start --pool "$POOL" --type process \
-    --name "worker-$i" </dev/null >>"$LOGS/worker-$i.log" 2>&1 &
-  started $! "worker-$i" "$LOGS/worker-$i.log"
+  start_worker "$i"
+  started $! "worker-$i" "$LOGS/worker-$i.log" "start_worker $i"
 done
 
 # 6. Ready when every deployment of the file exists and is READY (a worker of its pool polled) and every worker
@@ -207,10 +222,27 @@ echo "Commands that start runs sign in as the command line's service identity:"
 echo "  export PREFECT_API_URL=$PREFECT_API_URL CWA_DATABASE_URL=$CWA_DATABASE_URL"
 echo "  export PREFECT_API_AUTH_STRING=\"svc-cli:\$(cat ${SECRETS#"$ROOT"/}/svc-cli)\""
 echo "Press Ctrl-C to stop."
+# Supervision, as the compose file's `restart: unless-stopped`: a process that exits is started again, with the
+# same environment and log; one that exits RESTART_LIMIT times within 5 minutes stops the stack.
+restart() {  # $1 index
+  local i=$1 now recent=() t code
+  now=$(date +%s)
+  for t in ${restarts[$i]}; do [ $((now - t)) -lt 300 ] && recent+=("$t"); done
+  if [ "${#recent[@]}" -ge "$RESTART_LIMIT" ]; then
+    echo "${names[$i]} exited $RESTART_LIMIT times within 5 minutes: stopping the stack" >&2
+    tail -30 "${logs[$i]}" >&2
+    exit 1
+  fi
+  wait "${pids[$i]}" 2>/dev/null && code=0 || code=$?
+  echo "${names[$i]} exited (status $code): starting it again (log: ${logs[$i]})"
+  ${starters[$i]}
+  pids[$i]=$!
+  restarts[$i]="${recent[*]} $now"
+  echo "restarted ${names[$i]} (pid ${pids[$i]})"
+}
 while :; do
   for i in "${!pids[@]}"; do
-    kill -0 "${pids[$i]}" 2>/dev/null || { echo "${names[$i]} exited: stopping the stack" >&2
-                                           tail -30 "${logs[$i]}" >&2; exit 1; }
+    kill -0 "${pids[$i]}" 2>/dev/null || restart "$i"
   done
-  sleep 2
+  sleep 1
 done
