@@ -26,6 +26,11 @@ from tasks.notices.render import contact_text, split_sections
 from tasks.notices.smtp import SmtpSession, build_email, send_email
 
 
+# Emails whose outcomes one transaction records. A process that stops between the SMTP server's acceptance and
+# that commit leaves at most these in 'sending', for recover_stale to put before staff (never sent twice).
+SETTLE_EVERY = 100
+
+
 def letter_for(notice: Notice, cfg: Settings) -> Letter:
     """The printed letter of a notice, from what the outbox row holds (the same bytes every time)."""
     intro, sections = split_sections(notice.letter_body or "")
@@ -44,15 +49,25 @@ def letter_for(notice: Notice, cfg: Settings) -> Letter:
     )
 
 
-def _claim(ids: list[int]) -> list[int]:
-    """Move queued notices to 'sending' in one statement; returns the ones this worker got (another
-    worker's claims are left out: the statement only changes rows still queued)."""
+def _claim(limit: int, today: date, started: datetime) -> list[Notice]:
+    """Claim up to `limit` due notices, most urgent first, in one statement that moves them from 'queued' to
+    'sending' (on PostgreSQL FOR UPDATE SKIP LOCKED: two delivery runs never take the same row; SQLite has one
+    writer). A notice this run claimed before (claimed_at >= started) waits for the next run."""
+    due = (select(Notice.id)
+           .where(Notice.status == NoticeStatus.queued,
+                  or_(Notice.next_attempt_at.is_(None), Notice.next_attempt_at <= started),
+                  or_(Notice.claimed_at.is_(None), Notice.claimed_at < started))
+           # most urgent first: a letter by the day it must reach the mail, any other notice as due today
+           .order_by(func.coalesce(Notice.mail_by, today), Notice.id).limit(limit)
+           .with_for_update(skip_locked=True))
     with transaction() as session:
-        return list(session.exec(
-            update(Notice).where(Notice.id.in_(ids), Notice.status == NoticeStatus.queued)
+        ids = session.exec(
+            update(Notice).where(Notice.id.in_(due.scalar_subquery()), Notice.status == NoticeStatus.queued)
             .values(status=NoticeStatus.sending, attempts=Notice.attempts + 1, claimed_at=datetime.now(timezone.utc))
             .returning(Notice.id)
-        ).scalars().all())
+        ).scalars().all()
+        return list(session.exec(select(Notice).where(Notice.id.in_(ids))
+                                 .order_by(func.coalesce(Notice.mail_by, today), Notice.id)).all()) if ids else []
 
 
 def _settle(notice: Notice, error: DeliveryError | None, cfg: Settings) -> str:
@@ -101,49 +116,62 @@ def _send_letter(session: Session, notice: Notice, cfg: Settings, today: date) -
 def deliver_due(limit: int = 1000, today: date | None = None, max_batches: int = 100) -> dict[str, int]:
     """Deliver every queued notice whose retry time has come, a batch at a time; counts by outcome."""
     cfg = settings()
-    now = datetime.now(timezone.utc)
-    today = today or now.astimezone(ZoneInfo(cfg.timezone)).date()
+    started = datetime.now(timezone.utc)
+    today = today or started.astimezone(ZoneInfo(cfg.timezone)).date()
     counts = {"sent": 0, "batched": 0, "retry": 0, "failed": 0}
-    tried: set[int] = set()
     with SmtpSession(cfg) as smtp:
         for _ in range(max_batches):
-            with transaction() as session:
-                ids = [i for i in session.exec(
-                    select(Notice.id)
-                    .where(Notice.status == NoticeStatus.queued)
-                    .where(or_(Notice.next_attempt_at.is_(None), Notice.next_attempt_at <= now))
-                    # most urgent first: a letter by the day it must reach the mail, any other notice as due today
-                    .order_by(func.coalesce(Notice.mail_by, today), Notice.id)
-                    .limit(limit + len(tried))
-                ).all() if i not in tried][:limit]
-            if not ids:
+            claimed = _claim(limit, today, started)
+            if not claimed:
                 break
-            tried.update(ids)
-            for notice_id in _claim(ids):
-                status = _deliver_one(notice_id, cfg, today, smtp)
+            statuses = [_deliver_letter(n.id, cfg, today) for n in claimed if n.channel == Channel.mail]
+            statuses += _deliver_emails([n for n in claimed if n.channel != Channel.mail], cfg, smtp)
+            for status in statuses:
                 counts[status if status in counts else "retry"] += 1
     return counts
 
 
-def _deliver_one(notice_id: int, cfg: Settings, today: date, smtp: SmtpSession) -> str:
-    """Deliver one claimed notice and record the outcome in the same transaction."""
+def _attempt(send) -> DeliveryError | None:
+    """Run one delivery; return the error it met, classified, rather than raise: a claimed notice is settled."""
+    try:
+        send()
+    except DeliveryError as exc:
+        return exc
+    except DomainError as exc:  # a bad address, a refused batch: staff must fix it
+        return PermanentDeliveryError(str(exc))
+    except Exception as exc:  # never leave a claimed notice in 'sending'
+        return TransientDeliveryError(f"{type(exc).__name__}: {exc}")
+    return None
+
+
+def _deliver_letter(notice_id: int, cfg: Settings, today: date) -> str:
+    """Deliver one claimed letter and record the outcome in the same transaction (the mailroom's files and audit
+    row, or the print service's receipt, go with it)."""
     with transaction() as session:
         notice = session.get(Notice, notice_id)
-        error = None
-        try:
-            if notice.channel == Channel.mail:
-                _send_letter(session, notice, cfg, today)
-            else:
-                _send_email(notice, cfg, smtp)
-        except DeliveryError as exc:
-            error = exc
-        except DomainError as exc:  # a bad address, a refused batch: staff must fix it
-            error = PermanentDeliveryError(str(exc))
-        except Exception as exc:  # never leave a claimed notice in 'sending'
-            error = TransientDeliveryError(f"{type(exc).__name__}: {exc}")
-        status = _settle(notice, error, cfg)
+        status = _settle(notice, _attempt(lambda: _send_letter(session, notice, cfg, today)), cfg)
         session.add(notice)
         return status
+
+
+def _deliver_emails(notices: list[Notice], cfg: Settings, smtp: SmtpSession) -> list[str]:
+    """Send claimed emails over the batch's SMTP connection and record their outcomes every SETTLE_EVERY messages
+    in one transaction: the sent ones with one UPDATE, each failure as _settle says."""
+    statuses = []
+    for start in range(0, len(notices), SETTLE_EVERY):
+        chunk = notices[start:start + SETTLE_EVERY]
+        errors = [_attempt(lambda: _send_email(notice, cfg, smtp)) for notice in chunk]
+        sent = [notice.id for notice, error in zip(chunk, errors) if error is None]
+        with transaction() as session:
+            if sent:
+                session.exec(update(Notice).where(Notice.id.in_(sent), Notice.status == NoticeStatus.sending)
+                             .values(status=NoticeStatus.sent, sent_at=datetime.now(timezone.utc), last_error=None))
+            for notice, error in zip(chunk, errors):
+                if error is not None:
+                    _settle(notice, error, cfg)
+                    session.add(notice)
+        statuses += [NoticeStatus.sent if error is None else notice.status for notice, error in zip(chunk, errors)]
+    return statuses
 
 
 def recover_stale(older_than: timedelta = timedelta(minutes=15)) -> dict[str, int]:
