@@ -47,6 +47,10 @@ export PREFECT_LOCAL_STORAGE_PATH=$STATE/results  # shared by every worker: a re
 export PREFECT_CLI_PROMPT=false
 export PREFECT_WORKER_QUERY_SECONDS=${PREFECT_WORKER_QUERY_SECONDS:-2}
 export CWA_APP_DIR=$ROOT  # where each flow run starts (the pull step of deploy/prefect.yaml)
+export CWA_BATCH_RUNS=${CWA_BATCH_RUNS:-$WORKERS}  # runs that share a batch job: one per worker
+# Each flow run sends a heartbeat this often; the automation made in step 4 marks a run Crashed after 2.5 times
+# that without one (its worker died).
+export PREFECT_FLOWS_HEARTBEAT_FREQUENCY=${CWA_HEARTBEAT_SECONDS:-60}
 
 pids=()
 names=()
@@ -166,8 +170,9 @@ cli_auth="svc-cli:$(cat "$SECRETS/svc-cli")"
   "$BIN/prefect" work-pool inspect "$POOL" >/dev/null 2>&1 \
     || "$BIN/prefect" work-pool create "$POOL" --type process
   "$BIN/prefect" deploy --all --prefect-file deploy/prefect.yaml
+  "$PY" -m flows.cli crash-detection --within $((PREFECT_FLOWS_HEARTBEAT_FREQUENCY * 5 / 2))
 ) </dev/null >>"$LOGS/deploy.log" 2>&1 || { tail -40 "$LOGS/deploy.log" >&2; fail "prefect deploy failed"; }
-echo "deployments of deploy/prefect.yaml on the work pool $POOL (log: $LOGS/deploy.log)"
+echo "deployments of deploy/prefect.yaml on the work pool $POOL, crash detection (log: $LOGS/deploy.log)"
 alive_or_fail "$services_pid" "Prefect's background services" "$LOGS/services.log"
 
 # 5. The workers, signed in as svc-worker.

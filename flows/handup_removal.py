@@ -12,19 +12,22 @@ from models.handup_removal import check_decided_on, parse_holds
 from models.tables import OnDue, Role
 from tasks.context import current_flow_run_id, division_today, settings
 from tasks.handup.forms import ApproveRemovals
-from tasks.handup.removal import load_batch, record_removals, removal_rows
+from tasks.handup.removal import DEPLOYMENT, load_batch, removal_rows
+from tasks.handup.removal_decision import approve_removals, record_removals
 from tasks.human import TaskSpec, ask
 from tasks.notices import deliver_notices
+from tasks.shared_runs import batch_runs, start_helper_runs
 
 DECIDE_DAYS = 2  # business days for the supervisor; the rule sets no limit
 
 
 @flow(name="handup-removal", flow_run_name="handup-removal-{batch_id}")
-def handup_removal(batch_id: str, as_of: date | None = None) -> dict:
+def handup_removal(batch_id: str, as_of: date | None = None, runs: int | None = None, helper: bool = False) -> dict:
     """(4)(C): the supervisor approves the batch (or removes no one); record the removals, with their notices
-    of adverse action (5), and deliver them. Returns the count of each decision."""
+    of adverse action (5), and deliver them; `runs` (default CWA_BATCH_RUNS) runs share the removals over the
+    workers (tasks/shared_runs.py), a helper being one of them. Returns the count of each decision."""
     as_of = as_of or division_today()
-    batch = load_batch(batch_id, current_flow_run_id())
+    batch = load_batch(batch_id, None if helper else current_flow_run_id())
     rows = removal_rows(batch_id)
     shown = rows[:settings().inbox_artifact_rows]
     create_table_artifact(
@@ -32,8 +35,10 @@ def handup_removal(batch_id: str, as_of: date | None = None) -> dict:
         description=f"Hand-Up removal batch `{batch_id}`: {len(rows)} participant(s) whose oldest premium is more "
                     f"than sixty days unpaid (13 CSR 35-32.040 (4)(C))"
                     + (f"; the first {len(shown)} are shown" if len(shown) < len(rows) else ""))
-    if batch.status != "proposed":  # decided before (a second run): the counts only
-        return record_removals(batch_id, {}, "", as_of)
+    if batch.status != "proposed" or helper:  # approved: carry it out (a helper, a second run); decided: counts
+        counts = record_removals(batch_id)
+        deliver_notices()
+        return counts
     ids = list(batch.candidates)
     answer = ask(
         TaskSpec(key="approve-removals", kind="approve Hand-Up removals", subject_type="removal_batch",
@@ -50,6 +55,9 @@ def handup_removal(batch_id: str, as_of: date | None = None) -> dict:
         decided_on=division_today(),
     )
     held = parse_holds(answer.hold_back, ids) if answer.approve else dict.fromkeys(ids, answer.reasons)
-    counts = record_removals(batch_id, held, answer.decided_by, answer.decided_on)
+    approve_removals(batch_id, held, answer.decided_by, answer.decided_on)
+    if (more := batch_runs(runs) - 1) > 0:
+        start_helper_runs(DEPLOYMENT, {"batch_id": batch_id, "as_of": as_of.isoformat()}, more)
+    counts = record_removals(batch_id)
     deliver_notices()
     return counts

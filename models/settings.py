@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     handup_how_to_pay: str = ("Pay by payroll deduction if your employer offers it, or send a check or money order "
                               "with your participant number to the address below.")
     handup_batch_size: int = 5000  # participants per billing or removal batch
+    batch_runs: int = 1  # runs that share a batch job (billing, removals) over the workers: the number of workers
 
     renewal_review_days: int = 15  # calendar days the contractor has to review its outcomes, 32.020 (15)
     renewal_lead_days: int = 45  # the renewal starts this many days before the contract year ends

@@ -104,3 +104,13 @@ def rules(root: Path = typer.Option(Path("."), help="The repository: its tests/ 
     problems += [f"{paragraph} has no test" for paragraph in sorted(set(implemented) - set(tests), key=paragraph_key)]
     if problems:
         fail("; ".join(problems))
+
+
+@app.command("crash-detection")
+def crash_detection(within: int = typer.Option(
+        ..., min=60, help="Seconds without a heartbeat after which a run counts as crashed: more than twice "
+                          "PREFECT_FLOWS_HEARTBEAT_FREQUENCY of the workers.")) -> None:
+    """Create or update the automation that marks Crashed a run whose worker stopped (its heartbeats end)."""
+    from tasks.unresponsive_runs import ensure_crash_automation
+
+    typer.echo(f"automation {ensure_crash_automation(within)}: a run without a heartbeat for {within} s is crashed")

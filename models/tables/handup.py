@@ -129,8 +129,9 @@ class RemovalBatch(SQLModel, table=True):
     __tablename__ = "removal_batch"
     id: str = Field(primary_key=True, max_length=32)
     as_of: date
-    status: str = Field(default="proposed", max_length=16)  # proposed, decided
+    status: str = Field(default="proposed", max_length=16)  # proposed, approved, decided
     decided_by: str | None = Field(default=None, max_length=32)
+    decided_on: date | None = None
     flow_run_id: str | None = Field(default=None, max_length=36)
 
 

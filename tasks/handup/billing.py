@@ -23,6 +23,7 @@ from models.tables.core import utcnow
 from tasks.context import current_flow_run_id, settings, transaction
 from tasks.handup.common import RULE, SUBJECT, dollars, participant_recipient
 from tasks.notices.bulk import Outgoing, letter_address, queue_notices
+from tasks.shared_runs import held_elsewhere
 
 NOTICE = "handup-premium"
 ZERO = Decimal("0.00")
@@ -53,10 +54,18 @@ def _unbilled(coverage_month: date):
 
 def select_unbilled(session: Session, coverage_month: date, after_id: str, limit: int) -> list:
     """The next `limit` participants to bill after `after_id`, in order of ID; locked on PostgreSQL so that a
-    payment recorded meanwhile cannot be lost when the credit is applied."""
+    payment recorded meanwhile cannot be lost when the credit is applied, skipping those another run holds
+    (tasks/shared_runs.py)."""
     query = (select(*COLUMNS).where(*_unbilled(coverage_month), Participant.id > after_id)
-             .order_by(Participant.id).limit(limit).with_for_update(of=Participant))
+             .order_by(Participant.id).limit(limit).with_for_update(of=Participant, skip_locked=True))
     return list(session.exec(query).all())
+
+
+@task(name="check-unbilled-held-elsewhere", cache_policy=NO_CACHE)
+def unbilled_elsewhere(coverage_month: date) -> int:
+    """Participants still to bill for the month that another run holds in a batch (0: none is in progress)."""
+    with transaction() as session:
+        return held_elsewhere(session, select(Participant.id).where(*_unbilled(coverage_month.replace(day=1))))
 
 
 @task(name="count-unbilled-participants", cache_policy=NO_CACHE)

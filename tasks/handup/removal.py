@@ -7,7 +7,6 @@ Set-based: one query finds the candidates, and both steps write in batches of CW
 candidate who paid, or left the program, between the proposal and the decision is not removed ("withdrawn").
 """
 
-from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -20,11 +19,11 @@ from sqlalchemy import and_, exists, func, insert, or_, update
 from sqlmodel import Session, select
 
 from models.errors import NotFound, RuleViolation
-from models.handup import ParticipantStatus, apply_payment, hearing_deadline, removal_due
+from models.handup import ParticipantStatus, apply_payment
 from models.handup_removal import months_label, removal_cutoff
 from models.tables import AuditEvent, Participant, PremiumBill, RemovalBatch, RemovalCandidate
 from tasks.context import settings, transaction
-from tasks.handup.common import SUBJECT, notify_participant
+from tasks.handup.common import SUBJECT
 from tasks.human.audit import audit
 from tasks.human.steps import get_record
 
@@ -38,18 +37,13 @@ HOW_TO_ASK = ("Ask for a fair hearing in writing: write to the Children's Divisi
               "and 13 CSR 40-2.160).")
 
 
-def _unpaid():
+def unpaid():
+    """A bill still owed: open and not paid in full."""
     return (PremiumBill.status == "open", PremiumBill.paid < PremiumBill.amount)
 
 
-def _oldest_unpaid(session: Session, participant_ids: list[str]) -> dict[str, date]:
-    """The due date of each participant's oldest unpaid open bill (none: nothing unpaid)."""
-    return dict(session.exec(select(PremiumBill.participant_id, func.min(PremiumBill.due_on))
-                             .where(PremiumBill.participant_id.in_(participant_ids), *_unpaid())
-                             .group_by(PremiumBill.participant_id)).all())
-
-
-def _chunks(items: list, size: int | None = None):
+def chunks(items: list, size: int | None = None):
+    """The items in lists of `size` (default CWA_HANDUP_BATCH_SIZE)."""
     size = size or settings().handup_batch_size
     for start in range(0, len(items), size):
         yield items[start:start + size]
@@ -67,7 +61,7 @@ def propose_removals(as_of: date) -> str | None:
         if found and batch is None:
             session.add(RemovalBatch(id=batch_id, as_of=as_of))
     labels: dict[tuple[date, ...], str] = {}  # months_label once per distinct list of months, not per candidate
-    for chunk in _chunks(found):
+    for chunk in chunks(found):
         with transaction() as session:
             session.connection().execute(insert(RemovalCandidate.__table__), [
                 {"batch_id": batch_id, "participant_id": pid, "oldest_due": due,
@@ -83,14 +77,14 @@ def _candidates(session: Session, as_of: date) -> list[tuple[str, date, tuple[da
     waiting in a batch), by ID, each with its oldest unpaid due date and the months unpaid before as_of."""
     oldest = (select(PremiumBill.participant_id.label("pid"), func.min(PremiumBill.due_on).label("due"))
               .join(Participant, Participant.id == PremiumBill.participant_id)
-              .where(Participant.status == ParticipantStatus.enrolled, *_unpaid())
+              .where(Participant.status == ParticipantStatus.enrolled, *unpaid())
               .group_by(PremiumBill.participant_id).subquery())
     already = exists().where(RemovalCandidate.participant_id == oldest.c.pid,
                              or_(RemovalCandidate.oldest_due == oldest.c.due, RemovalCandidate.decision.is_(None)))
     due = select(oldest.c.pid, oldest.c.due).where(oldest.c.due <= removal_cutoff(as_of), ~already).subquery()
     rows = session.exec(  # the oldest bill is due before as_of, so every candidate has a row
         select(due.c.pid, due.c.due, PremiumBill.coverage_month)
-        .join(PremiumBill, and_(PremiumBill.participant_id == due.c.pid, PremiumBill.due_on < as_of, *_unpaid()))
+        .join(PremiumBill, and_(PremiumBill.participant_id == due.c.pid, PremiumBill.due_on < as_of, *unpaid()))
         .order_by(due.c.pid, PremiumBill.coverage_month)).all()
     return [(pid, group[0][1], tuple(month for _, _, month in group))
             for pid, group in ((pid, list(group)) for pid, group in groupby(rows, key=itemgetter(0)))]
@@ -138,84 +132,6 @@ def removal_rows(batch_id: str) -> list[dict]:
                     .order_by(RemovalCandidate.participant_id)).all()]
 
 
-def _remove(session: Session, p: Participant, c: RemovalCandidate, bills: list[int], decided_by: str,
-            on: date) -> None:
-    """(4)(C), (6): removed for good; the open bills are cancelled; (5) the notice of adverse action."""
-    p.status, p.ended_on, p.end_reason, p.adverse_action_on = ParticipantStatus.removed, on, "non-payment", on
-    session.add(p)
-    audit(session, actor=decided_by, action="handup.removed", subject_type=SUBJECT, subject_id=p.id, rule=RULE,
-          detail={"batch_id": c.batch_id, "oldest_due": c.oldest_due.isoformat(), "days_unpaid": (
-              on - c.oldest_due).days, "bills_cancelled": bills})
-    notify_participant(
-        session, p, "adverse-action", f"removal-{c.oldest_due.isoformat()}", on, action=ACTION,
-        effective_date=on.isoformat(), rule_paragraph=RULE, hearing_right=HEARING_RIGHT, how_to_ask=HOW_TO_ASK,
-        last_day_to_ask=hearing_deadline(on).isoformat(),
-        reasons=(f"Your Hand-Up premiums for {c.months_unpaid} were not paid. The oldest of them was due on "
-                 f"{c.oldest_due.isoformat()} and is {(on - c.oldest_due).days} days unpaid. After sixty days of "
-                 "non-payment a participant is permanently removed from the program (13 CSR 35-32.040 (4)(C) "
-                 "and (6))."))
-
-
-def _decide(session: Session, candidates: list[RemovalCandidate], held: dict[str, str], decided_by: str,
-            on: date) -> None:
-    ids = [c.participant_id for c in candidates]
-    people = {p.id: p for p in session.exec(select(Participant).where(Participant.id.in_(ids))).all()}
-    oldest = _oldest_unpaid(session, ids)
-    bills = defaultdict(list)
-    for bill_id, pid in session.exec(select(PremiumBill.id, PremiumBill.participant_id).where(
-            PremiumBill.participant_id.in_(ids), PremiumBill.status == "open").order_by(PremiumBill.id)).all():
-        bills[pid].append(bill_id)
-    cancelled = []
-    for c in candidates:
-        p = people[c.participant_id]
-        if c.participant_id in held:
-            c.decision, c.hold_reason = "held", held[c.participant_id]
-        elif p.status != ParticipantStatus.enrolled:
-            c.decision, c.hold_reason = "withdrawn", f"{p.status} by {on.isoformat()}, not enrolled"
-        elif c.participant_id not in oldest or not removal_due(oldest[c.participant_id], on):
-            c.decision, c.hold_reason = "withdrawn", f"no longer sixty days unpaid on {on.isoformat()}"
-        else:
-            c.decision = "removed"
-            _remove(session, p, c, bills[p.id], decided_by, on)
-            cancelled += bills[p.id]
-        session.add(c)
-    for chunk in _chunks(cancelled):
-        session.exec(update(PremiumBill).where(PremiumBill.id.in_(chunk)).values(status="cancelled"))
-
-
-@task(name="record-handup-removals")
-def record_removals(batch_id: str, held: dict[str, str], decided_by: str, on: date) -> dict[str, int]:
-    """(4)(C): remove every candidate not held back (with the reason); the batch is decided. A rerun changes
-    nothing. Returns the count of each decision."""
-    while True:
-        with transaction() as session:
-            batch = get_record(session, RemovalBatch, batch_id, "removal batch")
-            if batch.status != "proposed":
-                break
-            candidates = list(session.exec(
-                select(RemovalCandidate).where(RemovalCandidate.batch_id == batch_id,
-                                               RemovalCandidate.decision.is_(None))
-                .order_by(RemovalCandidate.id).limit(settings().handup_batch_size)
-                .with_for_update(skip_locked=True)).all())
-            if candidates:
-                _decide(session, candidates, held, decided_by, on)
-                continue
-            batch.status, batch.decided_by = "decided", decided_by
-            session.add(batch)
-            counts = _counts(session, batch_id)
-            audit(session, actor=decided_by, action="handup.removal_batch.decided", subject_type="removal_batch",
-                  subject_id=batch_id, rule=RULE, detail={"on": on.isoformat(), **counts})
-            return counts
-    with transaction() as session:
-        return _counts(session, batch_id)
-
-
-def _counts(session: Session, batch_id: str) -> dict[str, int]:
-    found = Counter(dict(session.exec(select(RemovalCandidate.decision, func.count()).where(
-        RemovalCandidate.batch_id == batch_id).group_by(RemovalCandidate.decision)).all()))
-    return {d: found.get(d, 0) for d in ("removed", "held", "withdrawn")}
-
-
 def reinstate(session: Session, participant_id: str, on: date) -> int:
     """(5): a fair hearing reversed the removal. The participant is enrolled again and the bills cancelled at
     removal are open again; credit received since (payments after removal) is applied to them, oldest first.
@@ -248,7 +164,7 @@ def _apply_credit(session: Session, p: Participant) -> Decimal:
     """The participant's credit pays their open bills, oldest first (4)(B); returns the amount applied."""
     if p.credit <= 0:
         return Decimal("0.00")
-    bills = list(session.exec(select(PremiumBill).where(PremiumBill.participant_id == p.id, *_unpaid())
+    bills = list(session.exec(select(PremiumBill).where(PremiumBill.participant_id == p.id, *unpaid())
                               .order_by(PremiumBill.due_on, PremiumBill.id)).all())
     applied, left = apply_payment([(b.id, b.amount - b.paid) for b in bills], Decimal("0"), p.credit)
     parts = dict(applied)

@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 from sqlalchemy import text
+from sqlmodel import select
 
 from models.db import engine_for
 from tasks.context import settings
@@ -80,6 +81,12 @@ class ScaledStack:
                                      stdin=subprocess.DEVNULL, stdout=open(self.out, "ab"),
                                      stderr=subprocess.STDOUT, start_new_session=True)
         return self
+
+    def signed_in(self, service: tuple[str, str]):
+        """Prefect's client settings for this stack, signed in as `service` (id, secret)."""
+        from prefect.settings import PREFECT_API_AUTH_STRING, PREFECT_API_URL, temporary_settings
+
+        return temporary_settings(updates={PREFECT_API_URL: self.api, PREFECT_API_AUTH_STRING: ":".join(service)})
 
     def secret(self, account: str) -> str:
         return (self.folder / "secrets" / account).read_text().strip()
@@ -152,3 +159,25 @@ def api(stack, method: str, path: str, auth, **kw) -> httpx.Response:
     if response.status_code >= 400:
         raise AssertionError(f"{method} {path}: {response.status_code} {response.text}\n{stack.logs()}")
     return response
+
+
+def wait_suspended(stack, auth, run_id: str, key: str, timeout: float = 180) -> None:
+    """Until the run is suspended at its human task `key`, the task open and its form stored."""
+    from models.tables import HumanTask, TaskStatus
+    from tasks.context import transaction
+
+    def suspended() -> bool:
+        state = api(stack, "GET", f"/flow_runs/{run_id}", auth).json()["state"]
+        if state["type"] in ("FAILED", "CRASHED", "COMPLETED", "CANCELLED"):
+            raise AssertionError(f"run ended in {state['type']}: {state.get('message')}\n{stack.logs()}")
+        with transaction() as session:
+            task = session.exec(select(HumanTask).where(HumanTask.flow_run_id == run_id,
+                                                        HumanTask.key == key)).first()
+        return bool(task and task.status == TaskStatus.open and state["type"] == "PAUSED"
+                    and state["state_details"].get("pause_key") == task.pause_key
+                    and httpx.get(f"{stack.api}/flow_runs/{run_id}/input/suspended-{task.pause_key}-schema",
+                                  auth=auth, timeout=10).status_code == 200)
+    try:
+        wait_until(suspended, timeout, f"run {run_id} to suspend at {key}", interval=0.5)
+    except TimeoutError as exc:
+        raise AssertionError(f"{exc}\n{stack.logs()}") from None

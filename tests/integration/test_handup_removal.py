@@ -15,7 +15,7 @@ from models.errors import RuleViolation
 from models.handup import coverage_due_date
 from models.tables import AuditEvent, Notice, Participant, PremiumBill, RemovalBatch, RemovalCandidate
 from tasks.context import transaction
-from tasks.handup import removal
+from tasks.handup import removal, removal_decision
 from tasks.handup.payments import import_payments
 from tests.databases import BACKENDS, fresh_database
 from tests.handup_factory import make_participant
@@ -24,7 +24,7 @@ C = "13 CSR 35-32.040 (4)(C)"
 pytestmark = pytest.mark.rule(C)
 JAN, FEB, MAR, APR = (date(2026, m, 1) for m in (1, 2, 3, 4))
 DAY_60, DAY_61 = date(2026, 4, 1), date(2026, 4, 2)  # January's premium was due 2026-01-31
-propose, record = removal.propose_removals.fn, removal.record_removals.fn
+propose, record = removal.propose_removals.fn, removal_decision.record_removals.fn
 
 
 @pytest.fixture(params=BACKENDS)
