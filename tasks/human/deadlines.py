@@ -24,6 +24,12 @@ from tasks.notices.outbox import Recipient, notify
 BATCH = 5000
 
 
+_TASK, _AUDIT = HumanTask.__table__, AuditEvent.__table__
+# what a step needs of a task it takes: its audit row and the digest's lines
+_TAKEN = (_TASK.c.id, _TASK.c.key, _TASK.c.kind, _TASK.c.subject_type, _TASK.c.subject_id, _TASK.c.due_date,
+          _TASK.c.required_role, _TASK.c.flow_run_id)
+
+
 def _audit_rows(rows, action: str, rule: str, as_of: date) -> list[dict]:
     run_id, now = current_flow_run_id(), datetime.now(timezone.utc)
     return [
@@ -34,10 +40,16 @@ def _audit_rows(rows, action: str, rule: str, as_of: date) -> list[dict]:
     ]
 
 
-def _claim(session: Session, *conditions) -> list[HumanTask]:
-    query = (select(HumanTask).where(HumanTask.status == TaskStatus.open, *conditions)
-             .order_by(HumanTask.due_date, HumanTask.id).limit(BATCH).with_for_update(skip_locked=True))
-    return list(session.exec(query).all())
+def _take(session: Session, changes: dict, *conditions) -> list:
+    """Take up to BATCH open tasks meeting the conditions, soonest due first, and write `changes` on them in one
+    statement: UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING, so that workers sharing a
+    PostgreSQL database split the work (SQLite has one writer). Returns the tasks taken, in due order."""
+    chosen = (select(_TASK.c.id).where(_TASK.c.status == TaskStatus.open, *conditions)
+              .order_by(_TASK.c.due_date, _TASK.c.id).limit(BATCH).with_for_update(skip_locked=True))
+    rows = session.execute(update(_TASK).where(_TASK.c.id.in_(chosen.scalar_subquery()),
+                                               _TASK.c.status == TaskStatus.open, *conditions)
+                           .values(**changes).returning(*_TAKEN)).all()
+    return sorted(rows, key=lambda r: (r.due_date, r.id))
 
 
 def _no_answer_in_flight():
@@ -52,13 +64,12 @@ def fire_timers(as_of: date) -> list[str]:
     """Close timer tasks past due; return every run whose timer fired and that is not resumed yet."""
     while True:
         with transaction() as session:
-            rows = _claim(session, HumanTask.on_due == OnDue.timer, HumanTask.due_date < as_of, _no_answer_in_flight())
+            rows = _take(session, {"status": TaskStatus.deadline_passed, "closed_at": datetime.now(timezone.utc)},
+                         HumanTask.on_due == OnDue.timer, HumanTask.due_date < as_of, _no_answer_in_flight())
             if not rows:
                 break
-            session.exec(update(HumanTask).where(HumanTask.id.in_([r.id for r in rows]))
-                         .values(status=TaskStatus.deadline_passed, closed_at=datetime.now(timezone.utc)))
-            session.exec(insert(AuditEvent), params=_audit_rows(rows, "human_task.deadline_passed",
-                                                                "human task deadline (timer)", as_of))
+            session.execute(insert(_AUDIT), _audit_rows(rows, "human_task.deadline_passed",
+                                                        "human task deadline (timer)", as_of))
     with transaction() as session:
         return list(session.exec(select(HumanTask.flow_run_id).where(
             HumanTask.status == TaskStatus.deadline_passed, HumanTask.resumed_at.is_(None))).all())
@@ -90,7 +101,7 @@ def resume_runs(flow_run_ids: list[str]) -> int:
     return resumed
 
 
-def _task_lines(rows: list[HumanTask]) -> list[dict]:
+def _task_lines(rows: list) -> list[dict]:
     return [{"kind": r.kind, "subject_id": r.subject_id, "due_date": r.due_date.isoformat(),
              "role": r.required_role, "link": run_link(r.flow_run_id)} for r in rows]
 
@@ -102,7 +113,7 @@ def staff_by_role(session: Session) -> dict[str, list[Staff]]:
     return found
 
 
-def staff_digest(session: Session, notice_type: str, staff: Staff, rows: list[HumanTask], as_of: date,
+def staff_digest(session: Session, notice_type: str, staff: Staff, rows: list, as_of: date,
             tag: str = "") -> None:
     ids = tag + ",".join(str(r.id) for r in rows)
     key = f"{notice_type}:{staff.id}:{hashlib.sha256(ids.encode()).hexdigest()[:20]}"
@@ -120,14 +131,12 @@ def escalate_overdue(as_of: date) -> int:
     total = 0
     while True:
         with transaction() as session:
-            rows = _claim(session, HumanTask.on_due == OnDue.escalate, HumanTask.due_date < as_of,
-                          HumanTask.escalated_on.is_(None))
+            rows = _take(session, {"escalated_on": as_of}, HumanTask.on_due == OnDue.escalate,
+                         HumanTask.due_date < as_of, HumanTask.escalated_on.is_(None))
             if not rows:
                 return total
-            session.exec(update(HumanTask).where(HumanTask.id.in_([r.id for r in rows]))
-                         .values(escalated_on=as_of))
-            session.exec(insert(AuditEvent), params=_audit_rows(rows, "human_task.escalated",
-                                                                "13 CSR 35-32.020 (7)(C)2.C", as_of))
+            session.execute(insert(_AUDIT), _audit_rows(rows, "human_task.escalated", "13 CSR 35-32.020 (7)(C)2.C",
+                                                        as_of))
             for supervisor in staff_by_role(session)[Role.supervisor]:
                 staff_digest(session, "task-escalation", supervisor, rows, as_of)
             total += len(rows)
@@ -140,13 +149,11 @@ def remind_due(as_of: date) -> int:
     total = 0
     while True:
         with transaction() as session:
-            rows = _claim(session, HumanTask.due_date >= as_of, HumanTask.due_date <= horizon,
-                          HumanTask.reminded_on.is_(None))
+            rows = _take(session, {"reminded_on": as_of}, HumanTask.due_date >= as_of, HumanTask.due_date <= horizon,
+                         HumanTask.reminded_on.is_(None))
             if not rows:
                 return total
-            session.exec(update(HumanTask).where(HumanTask.id.in_([r.id for r in rows]))
-                         .values(reminded_on=as_of))
-            by_role: dict[str, list[HumanTask]] = defaultdict(list)
+            by_role: dict[str, list] = defaultdict(list)
             for r in rows:
                 by_role[r.required_role].append(r)
             staff = staff_by_role(session)

@@ -1,10 +1,13 @@
 """Deliver the outbox, each notice exactly once (docs/architecture.md, "The outbox"): email over SMTP; letters to
 the mailroom batch of the day or to the print-and-mail service, chosen in settings."""
 
+import asyncio
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from uuid import uuid4
 from zoneinfo import ZoneInfo
 
+import anyio
 import httpx
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -16,7 +19,7 @@ from models.errors import DomainError
 from models.notice_types import LETTER, NOTICE_TYPES
 from models.settings import Settings
 from models.tables import Channel, Notice, NoticeStatus
-from tasks.context import settings, transaction
+from tasks.context import current_flow_run_id, settings, transaction
 from tasks.human.audit import audit
 from tasks.notices.errors import DeliveryError, PermanentDeliveryError, TransientDeliveryError
 from tasks.notices.letters import Letter, letter_hash, render_letter
@@ -241,8 +244,21 @@ def recover_stale_notices(today: date) -> dict[str, int]:
 
 
 @task(name="request-delivery", cache_policy=NO_CACHE)
-def request_delivery(deployment: str) -> str:
-    """Start a delivery run now, without waiting for it: returns its flow run ID."""
-    from prefect.deployments import run_deployment
+def request_delivery(deployment: str) -> str | None:
+    """Start a delivery run now, without waiting for it, if a notice is queued: returns its flow run ID."""
+    with transaction() as session:
+        if session.exec(select(Notice.id).where(Notice.status == NoticeStatus.queued).limit(1)).first() is None:
+            return None
+    return asyncio.run(_start_run(deployment, f"request-delivery:{current_flow_run_id() or uuid4()}"))
 
-    return str(run_deployment(deployment, timeout=0, _sync=True).id)
+
+async def _start_run(deployment: str, key: str) -> str:
+    """Not linked as a subflow (Prefect's placeholder task run is one more write). A Prefect server on SQLite that is
+    busy answers 503 and the client waits 2 s before asking again: an attempt that has not succeeded within its
+    time is abandoned and made again at once, under the same idempotency key, so there is never a second run."""
+    from prefect.deployments.flow_runs import arun_deployment
+
+    for patience in (0.5, 1, 2, 4, 8):
+        with anyio.move_on_after(patience):
+            return str((await arun_deployment(deployment, timeout=0, as_subflow=False, idempotency_key=key)).id)
+    raise TimeoutError(f"Prefect did not create the {deployment} run within 15 s")

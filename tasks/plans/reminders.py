@@ -10,7 +10,8 @@ from models.improvement_plan import reminder_due
 from models.tables import Contract, Contractor, HumanTask, ImprovementPlan, Role, TaskStatus
 from tasks.context import settings, transaction
 from tasks.human.deadlines import staff_by_role, staff_digest
-from tasks.notices.outbox import contractor_recipient, notify
+from tasks.notices.bulk import Outgoing, queue_notices
+from tasks.notices.outbox import Recipient, contractor_recipient
 
 
 PLAN_TASK = "verify-plan"
@@ -19,34 +20,37 @@ PLAN_TASK = "verify-plan"
 @task(name="remind-plan-deadlines", cache_policy=NO_CACHE)
 def remind_plans(as_of: date) -> int:
     """13 CSR 35-32.020 (16): remind the contractor, and the administrators in a digest, at each configured
-    number of days before a plan's deadline; each reminder once (its key names the offset)."""
+    number of days before a plan's deadline; each reminder once (its key names the offset). The reminders are
+    queued in bulk: one lookup of the keys queued before, one render and one INSERT for each new one."""
     offsets = tuple(sorted(int(d) for d in settings().plan_reminder_days.split(",") if d.strip()))
     if not offsets:
         return 0
-    sent = 0
+    division = settings().division_name
     with transaction() as session:
         due = session.exec(
-            select(HumanTask, Contract, Contractor)
+            select(HumanTask.id, HumanTask.kind, HumanTask.subject_id, HumanTask.due_date, HumanTask.required_role,
+                   HumanTask.flow_run_id, Contract.id.label("contract_id"), Contractor)
             .join(ImprovementPlan, ImprovementPlan.id == HumanTask.subject_id)
             .join(Contract, Contract.id == ImprovementPlan.contract_id)
             .join(Contractor, Contractor.id == Contract.contractor_id)
             .where(HumanTask.status == TaskStatus.open, HumanTask.key == PLAN_TASK,
                    HumanTask.due_date >= as_of, HumanTask.due_date <= as_of + timedelta(days=offsets[-1]))
+            .order_by(HumanTask.due_date, HumanTask.id)
         ).all()
-        owed = []
-        for task_row, contract, contractor in due:
-            offset = reminder_due(task_row.due_date, as_of, offsets)
-            context = {"division_name": settings().division_name, "notice_date": as_of.isoformat(),
-                       "contract_id": contract.id, "plan_id": task_row.subject_id,
-                       "deadline": task_row.due_date.isoformat(), "days_left": (task_row.due_date - as_of).days,
-                       "reference": task_row.subject_id}
-            rows = notify(session, notice_type="pip-reminder", key=f"pip-reminder:{task_row.subject_id}:{offset}",
-                          recipient=contractor_recipient(contractor), subject_type="improvement_plan",
-                          subject_id=task_row.subject_id, context=context)
-            if rows:
-                owed.append(task_row)
-                sent += 1
+        recipients: dict[str, Recipient] = {}
+        items = []
+        for row in due:
+            if row.Contractor.id not in recipients:
+                recipients[row.Contractor.id] = contractor_recipient(row.Contractor)
+            context = {"division_name": division, "notice_date": as_of.isoformat(), "contract_id": row.contract_id,
+                       "plan_id": row.subject_id, "deadline": row.due_date.isoformat(),
+                       "days_left": (row.due_date - as_of).days, "reference": row.subject_id}
+            items.append(Outgoing("pip-reminder", f"pip-reminder:{row.subject_id}:"
+                                  f"{reminder_due(row.due_date, as_of, offsets)}", recipients[row.Contractor.id],
+                                  "improvement_plan", row.subject_id, context))
+        reminded = {values["subject_id"] for values in queue_notices(session, items)}
+        owed = [row for row in due if row.subject_id in reminded]
         if owed:
             for admin in staff_by_role(session)[Role.contract_admin]:
                 staff_digest(session, "task-reminder", admin, owed, as_of, tag=f"plans-{as_of.isoformat()}:")
-    return sent
+    return len(owed)
