@@ -1,5 +1,6 @@
 # make demo: install, start the embedded stack, seed sample data, serve the flows (UI http://127.0.0.1:4200)
 # make test: install and run the whole suite
+# make bench: every benchmark, one at a time, into bench-results.md (make bench CWA_BENCH_QUICK=1: small sizes)
 VENV ?= .venv
 PY := $(VENV)/bin/python
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
@@ -25,11 +26,6 @@ test: install
 
 bench: install
 	$(PY) tests/bench/run_all.py
-	$(PY) tests/bench/signin.py
-	$(PY) tests/bench/letters.py
-	$(PY) tests/bench/handup.py
-	$(PY) tests/bench/renewal_import.py
-	$(PY) tests/bench/renewal.py
 
 clean:
 	rm -rf $(VENV) data test-output .pytest_cache

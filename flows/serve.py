@@ -4,7 +4,6 @@ import asyncio
 import os
 
 os.environ.setdefault("PREFECT_RESULTS_PERSIST_BY_DEFAULT", "true")
-os.environ.setdefault("PREFECT_RUNNER_POLL_FREQUENCY", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 from prefect.runner import Runner  # noqa: E402
@@ -29,17 +28,24 @@ def start_runs_from_a_forkserver() -> None:
 
     Prefect spawns a fresh interpreter per run, which re-imports everything (about 1.5 s here) each
     time a suspended run is resumed; a forkserver child starts in milliseconds. Only the runner's
-    process is affected: prefect.flow_engine uses multiprocessing for nothing else.
+    process is affected: prefect.flow_engine uses multiprocessing for nothing else. The preload also
+    holds what each run would otherwise import after the fork (about 0.4 s a run, tests/bench/resume.py):
+    prefect.runner (the child runs this module again as __mp_main__), the task engine, the database
+    driver and the holidays package's countries (the business calendar's first use).
     """
     import multiprocessing
 
     import prefect.flow_engine
 
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["prefect.flow_engine", "flows.hiring_review", "flows.improvement_plan",
-                                     "flows.outbox_delivery", "flows.deadline_sweep",
-                                     "flows.handup_enrolment", "flows.handup_hearing", "flows.handup_removal",
-                                     "flows.handup_billing", "flows.contract_renewal"])
+    context.set_forkserver_preload(["prefect.flow_engine", "prefect.runner", "prefect.task_engine",
+                                    "prefect.utilities.visualization", "sqlite3", "sqlalchemy.dialects.sqlite",
+                                    "holidays.countries", "rich._emoji_codes", "encodings.idna",
+                                    "anyio._core._sockets", "anyio._core._streams",
+                                    "flows.hiring_review", "flows.improvement_plan",
+                                    "flows.outbox_delivery", "flows.deadline_sweep",
+                                    "flows.handup_enrolment", "flows.handup_hearing", "flows.handup_removal",
+                                    "flows.handup_billing", "flows.contract_renewal"])
 
     class _Forkserver:
         @staticmethod
@@ -53,7 +59,8 @@ def main() -> None:
     """Register every flow with one runner and run their scheduled and resumed runs."""
     if os.environ.get("CWA_FORKSERVER", "1") == "1":
         start_runs_from_a_forkserver()
-    runner = Runner(limit=int(os.environ.get("CWA_RUNNER_LIMIT", "8")), pause_on_shutdown=False)
+    runner = Runner(limit=int(os.environ.get("CWA_RUNNER_LIMIT", "8")), pause_on_shutdown=False,
+                    query_seconds=float(os.environ.get("CWA_RUNNER_QUERY_SECONDS", "0.25")))
     runner.add_flow(hiring_exclusion_review, name="hiring-exclusion-review", tags=["13-CSR-35-32.020"])
     runner.add_flow(practice_improvement_plan, name="practice-improvement-plan", tags=["13-CSR-35-32.020"])
     runner.add_flow(contract_renewal, name="contract-renewal", tags=["13-CSR-35-32.020", "13-CSR-35-32.030"])

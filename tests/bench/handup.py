@@ -1,6 +1,7 @@
 """Benchmark (printed as a table, never asserted): Hand-Up monthly billing and the removal sweep at statewide scale.
 
     .venv/bin/python tests/bench/handup.py     # CWA_BENCH_PARTICIPANTS (100000), CWA_BENCH_PER_TASK (2000)
+                                               # --markdown PATH: also the rows of tests/bench/run_all.py
 
 On SQLite (a temporary file) and on PostgreSQL (a fresh database on 127.0.0.1:5432, dropped afterwards), with
 100,000 enrolled participants (synthetic names and addresses; a tenth carry a credit, a fifth opted in to email):
@@ -65,6 +66,7 @@ from tasks.handup.common import SUBJECT, dollars  # noqa: E402
 from tasks.human.audit import audit  # noqa: E402
 from tasks.notices.outbox import notify  # noqa: E402
 from tasks.notices.render import TEMPLATE_DIR, contact_text, split_sections  # noqa: E402
+from tests.bench.fragment import markdown_option, met, write_fragment  # noqa: E402
 
 N = int(os.environ.get("CWA_BENCH_PARTICIPANTS", "100000"))
 PER_TASK = int(os.environ.get("CWA_BENCH_PER_TASK", "2000"))
@@ -476,9 +478,22 @@ def table(rows: list) -> str:
     return "\n".join(lines)
 
 
+def fragment_rows(rows: list) -> list[tuple]:
+    """The rows for tests/bench/run_all.py: ours against the goal (within 2x the floor), the rest as figures."""
+    result = []
+    for work, db, seconds, rate, ratio in rows:
+        ours = work.startswith(("billing, ours", "removal sweep, ours:"))
+        figure = "not measured" if seconds is None else f"{seconds:,.2f} s" + (f", {rate:,.0f}/s" if rate else "")
+        bound = "-" if ratio is None else "the floor" if ratio == 1.0 else f"{ratio:.2f}x the floor"
+        result.append((work, db, "-", figure, "<= 2x the floor" if ours else "-",
+                       met(ratio is not None and ratio <= 2) if ours else None, bound))
+    return result
+
+
 def main() -> None:
     from prefect.testing.utilities import prefect_test_harness
 
+    markdown = markdown_option().parse_args().markdown
     started, rows = time.perf_counter(), []
     name = f"cwa_bench_{os.getpid()}"
     admin = create_engine(f"{PG}/test", isolation_level="AUTOCOMMIT")
@@ -502,6 +517,7 @@ def main() -> None:
               f"Total run {time.perf_counter() - started:.0f} s.\n\n" + table(rows) + "\n")
     print(result)
     (ROOT / "bench-handup.md").write_text(result)
+    write_fragment(markdown, fragment_rows(rows))
 
 
 if __name__ == "__main__":

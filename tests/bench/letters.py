@@ -1,6 +1,7 @@
 """Benchmark (printed as a table, never asserted): rendering letters with tasks.notices.letters.render_letter.
 
     .venv/bin/python tests/bench/letters.py            # 10,000 letters (CWA_BENCH_LETTERS to change)
+                                                       # --markdown PATH: also the rows of tests/bench/run_all.py
 
 Renders the same mix of letters (four in five of one page, one in five of two pages; every letter with its
 own recipient and reference) once in this process and once in a pool of 2 worker processes (chunks of
@@ -24,6 +25,7 @@ from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
 from tasks.notices.letters import Letter, render_letter  # noqa: E402
+from tests.bench.fragment import markdown_option, met, write_fragment  # noqa: E402
 
 LETTERS = int(os.environ.get("CWA_BENCH_LETTERS", "10000"))
 PROCESSES = 2
@@ -102,6 +104,7 @@ def mib(kib: int) -> str:
 
 
 def main() -> None:
+    markdown = markdown_option().parse_args().markdown
     console = Console()
     console.print(f"Rendering {LETTERS:,} letters (1 in 5 of two pages) on {os.cpu_count()} CPU(s)...")
     single, pages, size = one_process()
@@ -114,10 +117,16 @@ def main() -> None:
                         f"{size / LETTERS / 1024:.1f} KiB a letter")
     for column in ("Processes", "Seconds", "Letters/s", "ms/letter", "100k letters", f"Goal >={GOAL}/s"):
         table.add_column(column, justify="right")
+    rows = []
     for processes, seconds in ((1, single), (PROCESSES, multi)):
         rate = LETTERS / seconds
         table.add_row(str(processes), f"{seconds:.2f}", f"{rate:,.0f}", f"{seconds * processes / LETTERS * 1000:.2f}",
                       f"{100_000 / rate / 60:.1f} min", "[green]met[/]" if rate >= GOAL else "[red]missed[/]")
+        rows.append((f"letters rendered (tasks.notices.letters), {LETTERS:,} letters, {pages:,} pages", "-",
+                     f"{processes} process{'es' if processes > 1 else ''}",
+                     f"{rate:,.0f} letters/s (100,000 in {100_000 / rate / 60:.1f} min)", f">= {GOAL} letters/s",
+                     met(rate >= GOAL), f"CPU: {seconds * processes / LETTERS * 1000:.2f} ms a letter in one process"
+                     + ("; includes starting the pool" if processes > 1 else "")))
     console.print(table)
     console.print("ms/letter: CPU time of one letter in one process (seconds x processes / letters); "
                   "the 2-process time includes starting the pool.")
@@ -129,6 +138,9 @@ def main() -> None:
     memory.add_row("largest worker (its own getrusage)", mib(worker_rss))
     memory.add_row("children (RUSAGE_CHILDREN, largest)", mib(children_rss))
     console.print(memory)
+    rows.append((f"letters rendered: peak memory (ru_maxrss), {LETTERS:,} letters", "-", f"1 and {PROCESSES} processes",
+                 f"parent {mib(parent_rss)}, largest worker {mib(worker_rss)}", "-", None, "-"))
+    write_fragment(markdown, rows)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 5,000 children x 12 months, on SQLite and on PostgreSQL.
 
     .venv/bin/python tests/bench/renewal.py     # CWA_BENCH_CONTRACTS (7), CWA_BENCH_CHILDREN (5000)
+                                                # --markdown PATH: also the rows of tests/bench/run_all.py
 
 Each backend gets a fresh database (SQLite: a temporary file; PostgreSQL: a new database on 127.0.0.1:5432, dropped
 afterwards), seeded with the contracts, their ContractTerms and an open Renewal each, and every kind of case data of
@@ -45,6 +46,7 @@ from tasks.renewal.case_data import import_case_data  # noqa: E402
 from tasks.renewal.figures import figures_for  # noqa: E402
 from tasks.renewal.report import write_report  # noqa: E402
 from tasks.renewal.synthetic import synthetic_contract_year  # noqa: E402
+from tests.bench.fragment import markdown_option, write_fragment  # noqa: E402
 
 CONTRACTS = int(os.environ.get("CWA_BENCH_CONTRACTS", "7"))
 CHILDREN = int(os.environ.get("CWA_BENCH_CHILDREN", "5000"))
@@ -153,6 +155,7 @@ def table(rows: list[tuple]) -> str:
 
 
 def main() -> None:
+    markdown = markdown_option().parse_args().markdown
     started = time.perf_counter()
     extracts = {contract_id: synthetic_contract_year(contract_id, children=CHILDREN, year_start=YEAR_START,
                                                      seed=n, methods=True)
@@ -180,6 +183,11 @@ def main() -> None:
               f"{time.perf_counter() - started:.0f} s.\n\n" + table(rows) + "\n")
     print(result)
     (ROOT / "bench-renewal.md").write_text(result)
+    write_fragment(markdown, [
+        (f"renewal: {work}, {CONTRACTS} contracts x {CHILDREN:,} children", label, "-",
+         f"{seconds:.2f} s, {per_second}/s; peak {'-' if peak is None else f'{peak:.1f}'} MiB (tracemalloc), "
+         f"{max_rss:.0f} MiB (ru_maxrss)", target, met, "-")
+        for work, label, seconds, per_second, peak, max_rss, target, met in rows])
 
 
 if __name__ == "__main__":

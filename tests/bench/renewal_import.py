@@ -2,6 +2,7 @@
 renewal, 7 contracts x 5,000 children, every kind, on SQLite and on PostgreSQL.
 
     .venv/bin/python tests/bench/renewal_import.py     # CWA_BENCH_CONTRACTS (7), CWA_BENCH_CHILDREN (5000)
+                                                       # --markdown PATH: also the rows of tests/bench/run_all.py
 
 The extracts come from tasks/renewal/synthetic.py (one file per contract and kind, written to a temporary folder) and are
 imported as `cwa renewal import` does: tasks/renewal/case_data.py:import_case_data, streaming each file from disk,
@@ -37,6 +38,7 @@ from models.migrate import upgrade  # noqa: E402
 from models.tables import Contract, Contractor  # noqa: E402
 from tasks.renewal.case_data import import_case_data  # noqa: E402
 from tasks.renewal.synthetic import synthetic_contract_year  # noqa: E402
+from tests.bench.fragment import markdown_option, write_fragment  # noqa: E402
 
 CONTRACTS = int(os.environ.get("CWA_BENCH_CONTRACTS", "7"))
 CHILDREN = int(os.environ.get("CWA_BENCH_CHILDREN", "5000"))
@@ -113,6 +115,7 @@ def table(rows: list[tuple]) -> str:
 
 
 def main() -> None:
+    markdown = markdown_option().parse_args().markdown
     started = time.perf_counter()
     files, per_contract = write_extracts()
     size = sum(p.stat().st_size for paths in files.values() for p in paths)
@@ -142,6 +145,10 @@ def main() -> None:
               f"s.\n\n" + table(rows) + "\n")
     print(result)
     (ROOT / "bench-renewal-import.md").write_text(result)
+    write_fragment(markdown, [
+        (f"renewal case-data import, {kind}: {CONTRACTS} contracts x {CHILDREN:,} children ({n:,} rows)", label,
+         "-", f"{seconds:.2f} s, {n / seconds:,.0f} rows/s, peak {peak / MIB:.1f} MiB (tracemalloc)", "-", None,
+         "-") for label, kind, n, seconds, peak in rows])
 
 
 if __name__ == "__main__":

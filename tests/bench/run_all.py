@@ -1,244 +1,109 @@
-"""Benchmarks (printed as a table, never asserted): resume latency and the deadline sweep at scale.
+"""`make bench`: every benchmark of the project, one after another (never two at once: they would compete for the
+cores), each in a subprocess that writes a markdown table fragment (`--markdown PATH`, tests/bench/fragment.py);
+the fragments make ONE table in bench-results.md at the repository root, under a header with the machine, the
+date and the total time.
 
-Starts its own `cwa server` (Prefect behind the sign-in layer), runner and SMTP sink in a temporary folder, signed
-in as the tests are: a service identity for this process and one for the runner, and a password for every sample
-staff member; each resume is sent as the designee S-001 would send it from the UI (HTTP Basic, no decided_by).
-The sign-in layer's own cost per request is measured by tests/bench/signin.py.
+    .venv/bin/python tests/bench/run_all.py                     # the full sizes: alone on the machine
+    CWA_BENCH_QUICK=1 .venv/bin/python tests/bench/run_all.py   # small sizes, while developing (figures indicative)
+
+CWA_BENCH_QUICK=1 is passed on to every script, with smaller sizes for those that take them from the environment
+or the command line. A script that fails or is missing gets a row saying so, with its log; the others still run.
 """
 
 import os
-import secrets
-import statistics
+import platform
+import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import datetime, timezone
 from pathlib import Path
-from uuid import UUID
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-from tests.stack import free_port  # noqa: E402
+from tests.bench.fragment import COLUMNS, cell, header  # noqa: E402
 
-# Service identities of this process and of the runner; the same password for every sample staff member.
-SERVICE = ("svc-bench", secrets.token_urlsafe(32))
-RUNNER = ("svc-runner", secrets.token_urlsafe(32))
-STAFF_PASSWORD = "Bench-Pass-2026!"
-DECIDER = "S-001"  # a designee
-WORK = Path(tempfile.mkdtemp(prefix="cwa-bench-"))
-PORT, SMTP_PORT = free_port(), free_port()
-API = f"http://127.0.0.1:{PORT}/api"
-os.environ.update(
-    PREFECT_HOME=str(WORK / "prefect-home"), PREFECT_API_URL=API, PREFECT_SERVER_ANALYTICS_ENABLED="false",
-    PREFECT_API_AUTH_STRING=":".join(SERVICE),  # before Prefect is imported: its client sends it on every request
-    PREFECT_RESULTS_PERSIST_BY_DEFAULT="true", PREFECT_RUNNER_POLL_FREQUENCY="1",
-    PREFECT_LOGGING_LEVEL="WARNING", CWA_DATABASE_URL=f"sqlite:///{WORK / 'cwa.db'}",
-    CWA_SMTP_PORT=str(SMTP_PORT), CWA_UI_BASE_URL=f"http://127.0.0.1:{PORT}",
-)
-
-import httpx  # noqa: E402
-from rich.console import Console  # noqa: E402
-from rich.table import Table  # noqa: E402
-from sqlalchemy import insert  # noqa: E402
-from sqlmodel import select  # noqa: E402
-
-from models.migrate import upgrade  # noqa: E402
-from models.tables import HumanTask, OnDue, TaskStatus  # noqa: E402
-from tasks.context import settings, transaction  # noqa: E402
-from tasks.seed import seed_roster  # noqa: E402
-from tests.stack import SmtpSink, start_prefect_server, start_runner  # noqa: E402
-
-RESUMES = int(os.environ.get("CWA_BENCH_RESUMES", "20"))
-SWEEP_TASKS = 10_000
+QUICK = os.environ.get("CWA_BENCH_QUICK") == "1"
+RESUME = [["--db", db, "--workers", workers] for db in ("sqlite", "postgresql") for workers in ("1", "2")]
+# (script, arguments, sizes of a quick run: environment, arguments)
+BENCHMARKS = [
+    ("signin.py", [], {"CWA_BENCH_REQUESTS": "60", "CWA_BENCH_UNCACHED": "10"}, []),
+    ("letters.py", [], {"CWA_BENCH_LETTERS": "500"}, []),
+    ("handup.py", [], {"CWA_BENCH_PARTICIPANTS": "2000", "CWA_BENCH_PER_TASK": "100"}, []),
+    ("renewal_import.py", [], {"CWA_BENCH_CONTRACTS": "2", "CWA_BENCH_CHILDREN": "300"}, []),
+    ("renewal.py", [], {"CWA_BENCH_CONTRACTS": "2", "CWA_BENCH_CHILDREN": "300"}, []),
+    *(("resume.py", config, {}, ["--runs", "30", "--one-at-a-time", "5"]) for config in RESUME),
+    ("email.py", [], {}, []),
+    ("sweeps.py", [], {}, []),
+]
 
 
-def _percentile(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "unknown CPU")
+    memory = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal:"))
+    return (f"{os.cpu_count()} CPUs ({cpu}), {memory / 1024 / 1024:.1f} GiB memory, {platform.system()} "
+            f"{platform.release()}, Python {platform.python_version()}")
 
 
-def sign_in_everyone(session) -> None:
-    """Service identities for this process and the runner; the same password for every sample staff member."""
-    from tasks.seed import STAFF
-    from tasks.signin.passwords import set_password, set_service_secret
-
-    for account, secret in (SERVICE, RUNNER):
-        set_service_secret(session, account_id=account, secret=secret, actor="bench")
-    for staff_id, *_ in STAFF:
-        set_password(session, staff_id=staff_id, password=STAFF_PASSWORD, actor="bench")
-
-
-def runner_env() -> dict[str, str]:
-    return dict(os.environ, PREFECT_API_AUTH_STRING=":".join(RUNNER))
-
-
-def resume(run_id: str, run_input: dict) -> None:
-    """What the Prefect UI's Resume button sends, signed in as the designee S-001."""
-    for _ in range(5):  # like Prefect's own client, retry the server's 503 (SQLite busy)
-        response = httpx.post(f"{API}/flow_runs/{run_id}/resume", json={"run_input": run_input}, timeout=30,
-                              auth=(DECIDER, STAFF_PASSWORD))
-        if response.status_code != 503:
-            break
-        time.sleep(1)
-    response.raise_for_status()
-    if response.json().get("status") != "ACCEPT":
-        raise RuntimeError(f"resume of {run_id} not accepted: {response.text}")
-
-
-def bench_resume_latency() -> list[float]:
-    """Seconds from the resume call to the flow's next task having done its work (answer recorded)."""
-    from models.intake import ScreeningResult
-    from tasks.demo import wait_for_human_task
-    from tasks.reviews.intake import start_review_run, store_screening
-
-    runs = []
-    for n in range(RESUMES):
-        with transaction() as session:
-            store_screening(session, ScreeningResult(
-                review_id=f"HR-BENCH-{n:03d}", contractor_id="C-001", prospect_id=f"P-B{n}",
-                prospect_name="Bench Prospect", screened_on=date(2026, 11, 2)), actor="bench")
-        runs.append(start_review_run(f"HR-BENCH-{n:03d}", date(2026, 11, 2)))
-    for run_id in runs:
-        wait_for_human_task(run_id, "designee-response", timeout=180)
-        _wait_form_stored(run_id, "designee-response")
-    latencies = []
-    for run_id in runs:
-        t0 = time.perf_counter()
-        resume(run_id, {"decision": "may provide case management", "reasons": "Benchmark.",
-                        "decision_date": "2026-11-03"})
-        while True:
-            with transaction() as session:
-                row = session.exec(select(HumanTask.status).where(
-                    HumanTask.flow_run_id == run_id, HumanTask.key == "designee-response")).one()
-            if row == TaskStatus.done:
-                break
-            time.sleep(0.05)
-        latencies.append(time.perf_counter() - t0)
-        _wait_finished(run_id)  # one resume at a time, on a runner that is not still reaping the last run
-    return latencies
-
-
-def _wait_form_stored(run_id: str, pause_key: str, timeout: float = 60) -> None:
-    """Until Prefect has stored the form's schema: it marks the run suspended a moment before, and a resume in
-    between is refused ("Run input schema not found")."""
-    deadline = time.monotonic() + timeout
-    while httpx.get(f"{API}/flow_runs/{run_id}/input/suspended-{pause_key}-schema", timeout=10,
-                    auth=SERVICE).status_code != 200:
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"run {run_id}: the form of {pause_key} was never stored")
-        time.sleep(0.2)
-
-
-def _wait_finished(run_id: str) -> None:
-    from prefect import get_client
-
-    with get_client(sync_client=True) as client:
-        while not client.read_flow_run(UUID(run_id)).state.is_final():
-            time.sleep(0.1)
-
-
-def _open_tasks(as_of: date) -> None:
-    """10,000 open tasks: a fifth overdue for escalation, a fifth due for a reminder, 1% timers of
-    runs no longer in Prefect, the rest due later."""
+def rows_of(fragment: Path) -> list[str]:
+    """The table rows of a fragment, without its header and separator."""
     rows = []
-    for n in range(SWEEP_TASKS):
-        kind = n % 100
-        if kind < 20:
-            due, on_due = as_of - timedelta(days=3), OnDue.escalate
-        elif kind < 40:
-            due, on_due = as_of, OnDue.remind
-        elif kind == 40:
-            due, on_due = as_of - timedelta(days=1), OnDue.timer
-        else:
-            due, on_due = as_of + timedelta(days=30 + n % 60), OnDue.remind
-        rows.append({"flow_run_id": f"00000000-0000-4000-8000-{n:012d}", "key": "bench", "kind": "bench task",
-                     "subject_type": "hiring_review", "subject_id": f"HR-B{n:05d}", "required_role": "designee",
-                     "due_date": due, "on_due": on_due, "status": TaskStatus.open, "pause_key": "bench",
-                     "attempts": 0})
-    with transaction() as session:
-        session.exec(insert(HumanTask), params=rows)
+    for line in fragment.read_text().splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("|") and cells[0] != COLUMNS[0] and not set("".join(cells)) <= set("-: "):
+            rows.append(line.strip())
+    return rows
 
 
-def _open_plans(as_of: date) -> None:
-    """10,000 active plans under 100 contracts: a third owe a reminder today, 1% are past their deadline
-    (timers of runs no longer in Prefect), the rest are due later."""
-    contracts = [{"id": f"K-B{n:03d}", "contractor_id": "C-001", "region": "", "starts_on": date(2026, 7, 1),
-                  "ends_on": date(2027, 6, 30), "status": "active"} for n in range(100)]
-    plans, tasks = [], []
-    for n in range(SWEEP_TASKS):
-        kind = n % 100
-        due = (as_of + timedelta(days=(7, 14, 30)[n % 3]) if kind < 33 else
-               as_of - timedelta(days=1) if kind == 33 else as_of + timedelta(days=40 + n % 50))
-        plans.append({"id": f"PIP-B{n:05d}", "contract_id": f"K-B{n % 100:03d}", "outcomes_missed": ["bench"],
-                      "status": "active", "deadline": due})
-        tasks.append({"flow_run_id": f"00000000-0000-4000-9000-{n:012d}", "key": "verify-plan",
-                      "kind": "verify the plan's actions", "subject_type": "improvement_plan",
-                      "subject_id": f"PIP-B{n:05d}", "required_role": "contract_admin", "due_date": due,
-                      "on_due": OnDue.timer, "status": TaskStatus.open, "pause_key": "verify-plan", "attempts": 0})
-    from models.tables import Contract, ImprovementPlan
-
-    with transaction() as session:
-        session.exec(insert(Contract), params=contracts)
-        session.exec(insert(ImprovementPlan), params=plans)
-        session.exec(insert(HumanTask), params=tasks)
+def problem(script: str, args: list[str], what: str, log: Path) -> str:
+    name = " ".join([script, *args])
+    return "| " + " | ".join(cell(v) for v in (f"{name}: not measured", "-", "-", what, "-", "NO",
+                                               f"log: {log}")) + " |"
 
 
-def bench_sweep() -> list[tuple[str, float, dict]]:
-    from flows.deadline_sweep import deadline_sweep
-
-    as_of = date(2027, 3, 10)
-    _open_tasks(as_of)
-    results = []
-    for label in ("first sweep", "second sweep (same day)"):
-        t0 = time.perf_counter()
-        summary = deadline_sweep(as_of=as_of)
-        results.append((f"{label}, {SWEEP_TASKS:,} open tasks", time.perf_counter() - t0, summary))
-    plan_day = date(2027, 9, 10)
-    _open_plans(plan_day)
-    for label in ("plan sweep", "plan sweep again (same day)"):
-        t0 = time.perf_counter()
-        summary = deadline_sweep(as_of=plan_day)
-        results.append((f"{label}, {SWEEP_TASKS:,} open plans", time.perf_counter() - t0, summary))
-    from tasks.notices.delivery import deliver_due
-
-    t0 = time.perf_counter()
-    counts = deliver_due()
-    results.append(("outbox delivery of the queued notices (SMTP on loopback)", time.perf_counter() - t0,
-                    {"counts": counts, "seconds": {}}))
-    return results
+def run(script: str, args: list[str], env: dict[str, str], logs: Path) -> tuple[list[str], float, str]:
+    """One benchmark in a subprocess: its rows, its seconds, its outcome."""
+    path = ROOT / "tests" / "bench" / script
+    log = logs / f"{script.removesuffix('.py')}{'-'.join([''] + args).replace('--', '')}.log"
+    fragment = log.with_suffix(".md")
+    if not path.exists():
+        return [problem(script, args, "the script is missing", log)], 0.0, "missing"
+    print(f"[{time.strftime('%H:%M:%S')}] {script} {' '.join(args)} (log {log})", flush=True)
+    started = time.perf_counter()
+    with open(log, "wb") as out:
+        code = subprocess.call([sys.executable, str(path), *args, "--markdown", str(fragment)], cwd=ROOT, env=env,
+                               stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    seconds = time.perf_counter() - started
+    if code != 0:
+        return [problem(script, args, f"failed (exit {code})", log)], seconds, f"failed (exit {code})"
+    if not fragment.exists():
+        return [problem(script, args, "wrote no --markdown fragment", log)], seconds, "no fragment"
+    return rows_of(fragment), seconds, "ok"
 
 
 def main() -> None:
-    console = Console()
-    smtp = SmtpSink(SMTP_PORT).start()
-    upgrade(settings().database_url)
-    with transaction() as session:
-        seed_roster(session)
-        sign_in_everyone(session)
-    server = start_prefect_server(PORT, WORK / "server.log", dict(os.environ))
-    runner = start_runner(WORK / "runner.log", runner_env(), API)
-    try:
-        console.print(f"resume latency over {RESUMES} resumes, signed in as {DECIDER} ...")
-        latencies = bench_resume_latency()
-        runner.stop()
-        console.print(f"deadline sweep over {SWEEP_TASKS:,} open tasks ...")
-        sweeps = bench_sweep()
-    finally:
-        runner.stop()
-        server.stop()
-        smtp.stop()
-    table = Table(title="cwa benchmarks (2 cores; cwa server: Prefect on SQLite behind the sign-in layer)")
-    for column in ("measure", "figure", "goal"):
-        table.add_column(column)
-    table.add_row(f"resume as {DECIDER} -> next task, p50", f"{statistics.median(latencies):.2f} s", "<= 3 s")
-    table.add_row("resume -> next task, p95", f"{_percentile(latencies, 95):.2f} s", "")
-    table.add_row("resume -> next task, max", f"{max(latencies):.2f} s", "")
-    for label, seconds, summary in sweeps:
-        table.add_row(label, f"{seconds:.2f} s", "" if label.startswith("outbox") else "<= 5 s")
-        counts = ", ".join(f"{k} {v}" for k, v in summary["counts"].items() if v)
-        steps = ", ".join(f"{k} {v:.2f} s" for k, v in summary["seconds"].items() if v >= 0.05)
-        table.add_row("", f"counts: {counts or 'nothing to do'}", "")
-        table.add_row("", f"steps: {steps}", "")
-    console.print(table)
+    started = time.perf_counter()
+    when = datetime.now(timezone.utc)
+    logs = Path(tempfile.mkdtemp(prefix="cwa-bench-logs-"))
+    env = dict(os.environ, CWA_BENCH_QUICK="1" if QUICK else "0")
+    rows, done = [], []
+    for script, args, quick_env, quick_args in BENCHMARKS:
+        script_rows, seconds, outcome = run(script, args + (quick_args if QUICK else []),
+                                            env | (quick_env if QUICK else {}), logs)
+        rows += script_rows
+        done.append(f"{script} {' '.join(args)}".strip() + f" {seconds / 60:.1f} min ({outcome})")
+    total = time.perf_counter() - started
+    mode = ("quick (CWA_BENCH_QUICK=1: small sizes, figures only indicative)" if QUICK else
+            "full sizes")
+    text = "\n".join([
+        "# Benchmarks (`make bench`, tests/bench/run_all.py)", "",
+        f"Machine: {machine()}.  ", f"Date: {when:%Y-%m-%d %H:%M} UTC. Total time: {total / 60:.0f} min. "
+        f"Mode: {mode}.  ", f"Scripts, one at a time: {'; '.join(done)}. Logs: {logs}.", "",
+        *header(), *rows, ""])
+    (ROOT / "bench-results.md").write_text(text)
+    print(text)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
     .venv/bin/python tests/bench/signin.py            # 300 cached, 40 uncached requests of each kind
                                                       # (CWA_BENCH_REQUESTS, CWA_BENCH_UNCACHED to change)
+                                                      # --markdown PATH: also the rows of tests/bench/run_all.py
 
 Two cheap requests, `GET /api/admin/version` (no database) and `POST /api/flow_runs/filter` with limit 1, sent one
 at a time over one kept-alive connection, signed in as the designee S-001, on three servers started one after the
@@ -40,6 +41,7 @@ from rich.table import Table  # noqa: E402
 from models.migrate import upgrade  # noqa: E402
 from tasks.context import settings, transaction  # noqa: E402
 from tasks.seed import seed_roster  # noqa: E402
+from tests.bench.fragment import markdown_option, write_fragment  # noqa: E402
 from tests.stack import start_prefect_server  # noqa: E402
 
 CACHED = int(os.environ.get("CWA_BENCH_REQUESTS", "300"))
@@ -84,6 +86,7 @@ def main() -> None:
     from tasks.seed import STAFF
     from tasks.signin.passwords import set_password
 
+    markdown = markdown_option().parse_args().markdown
     console = Console()
     upgrade(settings().database_url)
     with transaction() as session:
@@ -99,6 +102,7 @@ def main() -> None:
     table = Table(title=f"sign-in layer, cost per API request (2 cores; signed in as {CALLER}, HTTP Basic)")
     for column in ("measure", "figure", "goal"):
         table.add_column(column)
+    rows = []
     for label, *_ in REQUESTS:
         base = statistics.median(plain[label])
         table.add_row(label, "", "")
@@ -107,7 +111,12 @@ def main() -> None:
             p50, p95 = statistics.median(runs[label]), _percentile(runs[label], 95)
             extra = "" if runs is plain else f", layer {(p50 - base) * 1000:+.1f} ms"
             table.add_row(name, f"p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms{extra}", "")
+            rows.append((f"sign-in layer, {label}: {name.strip()} ({len(runs[label])} requests)", "SQLite", "-",
+                         f"p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms{extra}", "-", None,
+                         "the floor: Prefect alone" if runs is plain else f"Prefect alone p50 {base * 1000:.1f} ms"
+                         + ("; argon2 on every request" if runs is uncached else "")))
     console.print(table)
+    write_fragment(markdown, rows)
 
 
 if __name__ == "__main__":
