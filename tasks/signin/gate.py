@@ -6,6 +6,7 @@ pages and its health checks stay open, and the UI is told to show its login page
 """
 
 import asyncio
+import base64
 import json
 from collections.abc import Awaitable, Callable
 
@@ -67,6 +68,9 @@ class SignInGate:
         if not path.startswith("/api") or path in OPEN_PATHS:
             return await self.app(scope, receive, send)
         headers, address = _headers(scope), _address(scope)
+        if scope["type"] == "websocket" and "authorization" not in headers and not self.verifier.single_sign_on(
+                headers, address):
+            return await self.app(scope, self._signed_in_by_first_message(scope, receive, send, address), send)
         try:
             identity = await self.verifier.identify(headers, address)
         except Unauthorized as exc:
@@ -83,6 +87,33 @@ class SignInGate:
         if scope["type"] == "http" and method == "POST" and RESUME.fullmatch(path):
             return await self._resume(scope, receive, send, identity)
         return await self.app(scope, receive, send)
+
+    def _signed_in_by_first_message(self, scope: Scope, receive: Receive, send: Send, address: str) -> Receive:
+        """Prefect's event subscribers (a worker's cancellation and suspension observers) open their socket
+        without a header and sign in with its first message, {"type": "auth", "token": "<id>:<secret>"}: the
+        token is checked here before Prefect reads the message; a bad one, or staff, closes the socket."""
+        checked = False
+
+        async def checked_receive() -> dict:
+            nonlocal checked
+            message = await receive()
+            if checked or message["type"] != "websocket.receive":
+                return message
+            checked = True
+            try:
+                token = json.loads(message.get("text") or message.get("bytes") or b"{}")["token"]
+                basic = "Basic " + base64.b64encode(str(token).encode()).decode()
+                identity = await self.verifier.identify({"authorization": basic}, address)
+                reason = ("staff use the UI, not sockets" if identity.caller is Caller.staff
+                          else refusal(identity.caller, "GET", scope["path"], ""))
+                if reason:
+                    raise Unauthorized(reason)
+            except (ValueError, TypeError, KeyError, Unauthorized) as exc:
+                await send({"type": "websocket.close", "code": 1008, "reason": str(exc)[:120]})
+                return {"type": "websocket.disconnect", "code": 1008}
+            return message
+
+        return checked_receive
 
     def _after_startup(self, send: Send) -> Send:
         """Start on_startup, in a task of its own, once Prefect's application has started (its database is

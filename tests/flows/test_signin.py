@@ -208,3 +208,26 @@ def test_an_answer_through_single_sign_on_is_bound_to_that_person(stack):
     assert wait_final(run_id)["state"]["type"] == "COMPLETED"
     [answered] = _audits("human_task.answered", "HR-SIGN-SSO")
     assert (answered.actor, answered.detail["method"]) == ("S-002", "sso")
+
+
+def test_event_subscribers_sign_in_with_their_sockets_first_message_and_staff_cannot(stack):
+    """A worker's cancellation and suspension observers subscribe to Prefect's events over a socket that signs in
+    with its first message: a service identity gets the stream; staff, a wrong secret or no token are closed."""
+    import asyncio
+
+    from prefect.events.clients import PrefectEventSubscriber
+    from prefect.settings import PREFECT_API_AUTH_STRING, temporary_settings
+
+    async def subscribe(auth: str) -> str:
+        with temporary_settings(updates={PREFECT_API_AUTH_STRING: auth}):
+            try:
+                async with PrefectEventSubscriber(reconnection_attempts=0):
+                    return "subscribed"
+            except Exception as exc:  # the subscriber's own error when the socket is closed at sign-in
+                return str(exc)
+
+    assert asyncio.run(subscribe(":".join(SERVICE))) == "subscribed"
+    for auth, reason in ((f"S-001:{STAFF_PASSWORD}", "staff use the UI"), (f"{SERVICE[0]}:wrong", ""),
+                         ("no-colon", "")):
+        refused = asyncio.run(subscribe(auth))
+        assert refused.startswith("Unable to authenticate to the event stream") and reason in refused, refused
