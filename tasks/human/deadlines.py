@@ -42,13 +42,14 @@ def _audit_rows(rows, action: str, rule: str, as_of: date) -> list[dict]:
 
 def _take(session: Session, changes: dict, *conditions) -> list:
     """Take up to BATCH open tasks meeting the conditions, soonest due first, and write `changes` on them in one
-    statement: UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING, so that workers sharing a
-    PostgreSQL database split the work (SQLite has one writer). Returns the tasks taken, in due order."""
+    statement: WITH chosen AS MATERIALIZED (SELECT ... FOR UPDATE SKIP LOCKED) UPDATE ... FROM chosen RETURNING.
+    Workers sharing a PostgreSQL database split the work (SQLite has one writer); the CTE is evaluated once, so the
+    LIMIT holds whatever plan the database picks. Returns the tasks taken, in due order."""
     chosen = (select(_TASK.c.id).where(_TASK.c.status == TaskStatus.open, *conditions)
-              .order_by(_TASK.c.due_date, _TASK.c.id).limit(BATCH).with_for_update(skip_locked=True))
-    rows = session.execute(update(_TASK).where(_TASK.c.id.in_(chosen.scalar_subquery()),
-                                               _TASK.c.status == TaskStatus.open, *conditions)
-                           .values(**changes).returning(*_TAKEN)).all()
+              .order_by(_TASK.c.due_date, _TASK.c.id).limit(BATCH).with_for_update(skip_locked=True)
+              .cte("chosen").prefix_with("MATERIALIZED"))
+    rows = session.execute(update(_TASK).where(_TASK.c.id == chosen.c.id).values(**changes)
+                           .returning(*_TAKEN)).all()
     return sorted(rows, key=lambda r: (r.due_date, r.id))
 
 

@@ -54,18 +54,19 @@ def letter_for(notice: Notice, cfg: Settings) -> Letter:
 
 def _claim(limit: int, today: date, started: datetime) -> list[Notice]:
     """Claim up to `limit` due notices, most urgent first, in one statement that moves them from 'queued' to
-    'sending' (on PostgreSQL FOR UPDATE SKIP LOCKED: two delivery runs never take the same row; SQLite has one
-    writer). A notice this run claimed before (claimed_at >= started) waits for the next run."""
+    'sending': WITH due AS MATERIALIZED (SELECT ... FOR UPDATE SKIP LOCKED) UPDATE ... FROM due, so that two delivery
+    runs never take the same row (SQLite has one writer) and the LIMIT holds whatever the plan. A notice this run
+    claimed before (claimed_at >= started) waits for the next run."""
     due = (select(Notice.id)
            .where(Notice.status == NoticeStatus.queued,
                   or_(Notice.next_attempt_at.is_(None), Notice.next_attempt_at <= started),
                   or_(Notice.claimed_at.is_(None), Notice.claimed_at < started))
            # most urgent first: a letter by the day it must reach the mail, any other notice as due today
            .order_by(func.coalesce(Notice.mail_by, today), Notice.id).limit(limit)
-           .with_for_update(skip_locked=True))
+           .with_for_update(skip_locked=True).cte("due").prefix_with("MATERIALIZED"))
     with transaction() as session:
         ids = session.exec(
-            update(Notice).where(Notice.id.in_(due.scalar_subquery()), Notice.status == NoticeStatus.queued)
+            update(Notice).where(Notice.id == due.c.id, Notice.status == NoticeStatus.queued)
             .values(status=NoticeStatus.sending, attempts=Notice.attempts + 1, claimed_at=datetime.now(timezone.utc))
             .returning(Notice.id)
         ).scalars().all()
