@@ -6,7 +6,7 @@ the premium notices in bulk (a letter; an email copy to those who opted in) and 
 again for the same month finds nobody left to bill: it changes nothing and sends nothing twice.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -59,6 +59,14 @@ def select_unbilled(session: Session, coverage_month: date, after_id: str, limit
     query = (select(*COLUMNS).where(*_unbilled(coverage_month), Participant.id > after_id)
              .order_by(Participant.id).limit(limit).with_for_update(of=Participant, skip_locked=True))
     return list(session.exec(query).all())
+
+
+def billed_meanwhile(session: Session, coverage_month: date, participants: list) -> set[str]:
+    """Those of `participants` a run billed between the selecting statement's snapshot and its locks (another
+    run's batch committed in between), seen by a statement that starts after the locks."""
+    return set(session.exec(select(PremiumBill.participant_id).where(
+        PremiumBill.coverage_month == coverage_month,
+        PremiumBill.participant_id.in_([p.id for p in participants]))).all())
 
 
 @task(name="check-unbilled-held-elsewhere", cache_policy=NO_CACHE)
@@ -147,7 +155,13 @@ def bill_batch(coverage_month: date, after_id: str, limit: int, as_of: date) -> 
         participants = select_unbilled(session, dates.coverage_month, after_id, limit)
         if not participants:
             return BatchResult(0, 0, 0, 0, 0, None)
-        return bill_participants(session, participants, dates, as_of)
+        last_id = participants[-1].id
+        if billed := billed_meanwhile(session, dates.coverage_month, participants):
+            participants = [p for p in participants if p.id not in billed]
+        if not participants:
+            return BatchResult(len(billed), 0, 0, 0, 0, last_id)
+        return replace(bill_participants(session, participants, dates, as_of), selected=len(participants) + len(
+            billed), last_id=last_id)
 
 
 def bill_month(coverage_month: date, as_of: date, batch_size: int | None = None, on_batch=None) -> dict[str, int]:

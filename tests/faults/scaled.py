@@ -181,3 +181,32 @@ def wait_suspended(stack, auth, run_id: str, key: str, timeout: float = 180) -> 
         wait_until(suspended, timeout, f"run {run_id} to suspend at {key}", interval=0.5)
     except TimeoutError as exc:
         raise AssertionError(f"{exc}\n{stack.logs()}") from None
+
+
+def workers_that_ran(stack, run_id: str) -> list[str]:
+    """The workers that started the run, once per start: a submission the server aborted, because the other
+    worker took the run first, is not one."""
+    found = []
+    for log in sorted((stack.folder / "scaled" / "logs").glob("worker-*.log")):
+        text = log.read_text(errors="replace")
+        found += [log.stem] * (text.count(f"submitting flow run '{run_id}'")
+                               - text.count(f"submission of flow run '{run_id}'"))
+    return found
+
+
+def worker_running(stack, run_id: str) -> int:
+    """The pid of the worker process whose child runs the flow run now (the child has the run's ID in its
+    environment)."""
+    table = processes()
+    for pid in descendants(stack.proc.pid):
+        try:
+            environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if f"PREFECT__FLOW_RUN_ID={run_id}".encode() not in environ:
+            continue
+        while pid in table and pid != stack.proc.pid:
+            pid = table[pid][0]
+            if b"worker\0start" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                return pid
+    raise AssertionError(f"no process runs {run_id}\n{stack.logs()}")

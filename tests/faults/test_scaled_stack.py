@@ -3,7 +3,6 @@ PostgreSQL databases and a Redis database of its own, a hiring review started th
 workers, suspends for the designee, is resumed by a signed-in designee and finishes on a worker; task runs reach
 Prefect's database through the services process and Redis; stopping the script stops every process it started."""
 
-import re
 import secrets
 import signal
 import time
@@ -20,7 +19,7 @@ from models.intake import ScreeningResult
 from models.tables import AuditEvent, HumanTask, TaskStatus
 from tasks.context import transaction
 from tests.conftest import STAFF_PASSWORD
-from tests.faults.scaled import CHICAGO, api, descendants, processes
+from tests.faults.scaled import CHICAGO, api, descendants, processes, workers_that_ran
 from tests.stack import wait_until
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(600)]
@@ -103,8 +102,7 @@ def test_a_review_runs_on_the_workers_of_the_scaled_stack_and_the_script_stops_e
     assert [(a.actor, a.detail["method"]) for a in answered] == [("S-001", "password")]
 
     # Both halves ran on workers: the first run and the resumed one were each submitted by a worker.
-    logs = "".join(p.read_text(errors="replace") for p in (scaled.folder / "scaled" / "logs").glob("worker-*.log"))
-    submitted = re.findall(rf"Worker '(worker-\d)' submitting flow run '{run_id}'", logs)
+    submitted = workers_that_ran(scaled, run_id)
     assert len(submitted) == 2, f"{submitted}\n{scaled.logs()}"
     # Task runs reach Prefect's database only through the task run recorder, in the services process: the
     # events crossed Redis.

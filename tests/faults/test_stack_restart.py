@@ -20,7 +20,7 @@ from models.tables import (AuditEvent, HearingRequest, HiringReview, HumanTask, 
                            TaskStatus)
 from tasks.context import transaction
 from tests.conftest import STAFF_PASSWORD
-from tests.faults.scaled import api, descendants
+from tests.faults.scaled import api, descendants, workers_that_ran
 from tests.stack import wait_until
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(600)]
@@ -229,8 +229,6 @@ def test_runs_waiting_for_staff_survive_killing_the_api_and_the_services(scaled)
 
     # A worker took each run again after each resume, and no run twice: start and resumes, no more. Both workers
     # may ask for a resumed run at once; the server lets one have it and sends the other an abort.
-    logs = "".join(p.read_text(errors="replace") for p in (scaled.folder / "scaled" / "logs").glob("worker-*.log"))
-    submitted = {n: logs.count(f"submitting flow run '{run_id}'") - logs.count(f"submission of flow run '{run_id}'")
-                 for n, run_id in runs.items()}
+    submitted = {n: len(workers_that_ran(scaled, run_id)) for n, run_id in runs.items()}
     assert submitted == {"review": 2, "plan": 4, "enrol": 2, "hearing": 2}, f"{submitted}\n{scaled.logs()}"
     print(f"server and services back {back_after:.0f} s after SIGKILL; whole test {time.monotonic() - began:.0f} s")
