@@ -18,6 +18,8 @@ from tasks.notices import recover_stale_notices, request_delivery
 from tasks.plans.reminders import remind_plans
 from tasks.renewal.schedule import start_due_renewals
 
+PROGRESS_AFTER = 0.5  # seconds: the progress artifact moves after a step that took this long, and at the end
+
 
 @flow(name="deadline-sweep", flow_run_name="deadline-sweep-{as_of}")
 def deadline_sweep(as_of: date | None = None) -> dict[str, dict[str, float]]:
@@ -47,7 +49,8 @@ def deadline_sweep(as_of: date | None = None) -> dict[str, dict[str, float]]:
             delivery, result = result, {}
         seconds[label] = round(perf_counter() - started, 2)
         counts.update({f"{label}: {k}": v for k, v in result.items()} if isinstance(result, dict) else {label: result})
-        update_progress_artifact(progress, 100.0 * done / len(steps))
+        if seconds[label] >= PROGRESS_AFTER or done == len(steps):  # an API call: not after each quick step
+            update_progress_artifact(progress, 100.0 * done / len(steps))
     started = perf_counter()
     counts["notices: delivery run started"] = 1 if delivery.result() else 0
     seconds["notices"] = round(seconds["notices"] + perf_counter() - started, 2)
