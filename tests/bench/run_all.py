@@ -33,7 +33,7 @@ BENCHMARKS = [
     ("renewal_import.py", [], {"CWA_BENCH_CONTRACTS": "2", "CWA_BENCH_CHILDREN": "300"}, []),
     ("renewal.py", [], {"CWA_BENCH_CONTRACTS": "2", "CWA_BENCH_CHILDREN": "300"}, []),
     *(("resume.py", config, {}, ["--runs", "30", "--one-at-a-time", "5"]) for config in RESUME),
-    ("email.py", [], {}, []),
+    ("email_delivery.py", [], {}, []),
     ("sweeps.py", [], {}, []),
 ]
 
@@ -63,10 +63,13 @@ def problem(script: str, args: list[str], what: str, log: Path) -> str:
                                                f"log: {log}")) + " |"
 
 
-def run(script: str, args: list[str], env: dict[str, str], logs: Path) -> tuple[list[str], float, str]:
-    """One benchmark in a subprocess: its rows, its seconds, its outcome."""
+def run(script: str, args: list[str], sizes: list[str], env: dict[str, str],
+        logs: Path) -> tuple[list[str], float, str]:
+    """One benchmark in a subprocess (args name its configuration, sizes are added to them): its rows, its
+    seconds, its outcome."""
     path = ROOT / "tests" / "bench" / script
     log = logs / f"{script.removesuffix('.py')}{'-'.join([''] + args).replace('--', '')}.log"
+    args = args + sizes
     fragment = log.with_suffix(".md")
     if not path.exists():
         return [problem(script, args, "the script is missing", log)], 0.0, "missing"
@@ -90,7 +93,7 @@ def main() -> None:
     env = dict(os.environ, CWA_BENCH_QUICK="1" if QUICK else "0")
     rows, done = [], []
     for script, args, quick_env, quick_args in BENCHMARKS:
-        script_rows, seconds, outcome = run(script, args + (quick_args if QUICK else []),
+        script_rows, seconds, outcome = run(script, args, quick_args if QUICK else [],
                                             env | (quick_env if QUICK else {}), logs)
         rows += script_rows
         done.append(f"{script} {' '.join(args)}".strip() + f" {seconds / 60:.1f} min ({outcome})")

@@ -169,7 +169,8 @@ def _postgres_admin():
 
 
 def usage(roots: list[int]) -> dict[str, float]:
-    """Processes, RSS and PSS (MiB) and CPU seconds (their own and their reaped children's) of the trees."""
+    """Processes, RSS and PSS (MiB) and CPU seconds (their own and their reaped children's) of the trees;
+    executor_cpu: of the runners or workers and the flow runs below them."""
     parents = {}
     for entry in Path("/proc").iterdir():
         try:
@@ -182,7 +183,8 @@ def usage(roots: list[int]) -> dict[str, float]:
         children = {pid for pid, ppid in parents.items() if ppid == parent} - pids
         pids |= children
         todo += children
-    total = {"processes": 0, "rss": 0.0, "pss": 0.0, "cpu": 0.0}
+    executors = {pid for pid in pids if _executor(pid)}
+    total = {"processes": 0, "rss": 0.0, "pss": 0.0, "cpu": 0.0, "executor_cpu": 0.0}
     for pid in pids:
         try:
             status = Path(f"/proc/{pid}/status").read_text()
@@ -193,8 +195,22 @@ def usage(roots: list[int]) -> dict[str, float]:
         total["processes"] += 1
         total["rss"] += _kib(status, "VmRSS:") / 1024
         total["pss"] += _kib(rollup, "Pss:") / 1024
-        total["cpu"] += sum(int(v) for v in stat[11:15]) / CLOCK
+        cpu = sum(int(v) for v in stat[11:15]) / CLOCK
+        total["cpu"] += cpu
+        ancestor = pid
+        while ancestor in pids and ancestor not in executors:
+            ancestor = parents.get(ancestor)
+        total["executor_cpu"] += cpu if ancestor in executors else 0.0
     return total
+
+
+def _executor(pid: int) -> bool:
+    """A runner (flows/serve.py) or a worker (`prefect worker start`)."""
+    try:
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return b"flows.serve" in args or (b"worker" in args and b"start" in args)
 
 
 def _kib(text: str, field: str) -> int:
