@@ -259,7 +259,7 @@ async def _start_run(deployment: str, key: str) -> str:
     time is abandoned and made again at once, under the same idempotency key, so there is never a second run."""
     from prefect.deployments.flow_runs import arun_deployment
 
-    for patience in (0.5, 1, 2, 4, 8):
+    for patience in (0.25, 0.5, 1, 2, 4, 8):
         with anyio.move_on_after(patience):
             return str((await arun_deployment(deployment, timeout=0, as_subflow=False, idempotency_key=key)).id)
-    raise TimeoutError(f"Prefect did not create the {deployment} run within 15 s")
+    raise TimeoutError(f"Prefect did not create the {deployment} run within 16 s")
