@@ -33,6 +33,7 @@ def _env() -> Environment:
         undefined=StrictUndefined,
         autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
         keep_trailing_newline=True,
+        auto_reload=False,  # templates ship with the code: no stat() of the files at every render
     )
 
 
