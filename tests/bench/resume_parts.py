@@ -14,10 +14,15 @@ from tests.stack import wait_until
 def wait_forms(api: str, auth: tuple[str, str], runs: list[str], key: str) -> None:
     """Until Prefect has stored every run's form: it marks a run suspended a moment before, and a resume in
     between is refused ("Run input schema not found")."""
+    def found(url: str) -> bool:
+        try:
+            return httpx.get(url, auth=auth, timeout=30).status_code == 200
+        except httpx.TimeoutException:
+            return False
+
     def stored(run: str) -> None:
         url = f"{api}/flow_runs/{run}/input/suspended-{key}-schema"
-        wait_until(lambda: httpx.get(url, auth=auth, timeout=30).status_code == 200, 120,
-                   f"the form of run {run}", interval=0.5)
+        wait_until(lambda: found(url), 120, f"the form of run {run}", interval=0.5)
 
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(stored, runs))
