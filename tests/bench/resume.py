@@ -244,8 +244,9 @@ def table(suspend_s, idle, waiting, burst, latencies, parts, floor_s) -> list[tu
          f"p50 <= {TARGET:g} s", met(b50 <= TARGET),
          f"throughput: all answers in {burst['all_done']:.0f} s ({throughput:.1f} runs/s); the stack's CPU "
          f"{burst['cpu']:.2f} s per resumed run ({burst['executor_cpu']:.2f} s in the {kind}s and their runs, the "
-         f"rest in the server and services), {n * burst['cpu'] / os.cpu_count():.0f} s for all on "
-         f"{os.cpu_count()} cores; {floor_note}"),
+         f"rest in the server and services): {n * burst['cpu'] / os.cpu_count():.0f} s for all on "
+         f"{os.cpu_count()} cores, which were {n * burst['cpu'] / os.cpu_count() / burst['all_done']:.0%} busy; "
+         f"{floor_note}"),
         (f"{n:,} runs suspended at once: memory while they wait", db, workers,
          f"RSS {waiting['rss']:,.0f} MiB, PSS {waiting['pss']:,.0f} MiB, {waiting['processes']} processes",
          "no process per waiting run", met(waiting["processes"] <= idle["processes"]),
