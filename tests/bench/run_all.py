@@ -103,7 +103,10 @@ def main() -> None:
     text = "\n".join([
         "# Benchmarks (`make bench`, tests/bench/run_all.py)", "",
         f"Machine: {machine()}.  ", f"Date: {when:%Y-%m-%d %H:%M} UTC. Total time: {total / 60:.0f} min. "
-        f"Mode: {mode}.  ", f"Scripts, one at a time: {'; '.join(done)}. Logs: {logs}.", "",
+        f"Mode: {mode}.  ", f"Scripts, one at a time: {'; '.join(done)}. Logs: {logs}.  ",
+        "Workers of the resume rows: on SQLite the embedded stack, `cwa server` and 1 or 2 runners of flows/serve.py "
+        "(forkserver; two runners race for each run); on PostgreSQL the scaled stack, deploy/scale.sh with 1 or 2 "
+        "process workers (a fresh interpreter per run).", "",
         *header(), *rows, ""])
     (ROOT / "bench-results.md").write_text(text)
     print(text)
