@@ -19,7 +19,7 @@ On SQLite (a temporary file) and on PostgreSQL (a fresh database on 127.0.0.1:54
 - the letters of the premium notices, rendered with tasks.notices.letters in 2 processes (from the SQLite run).
 
 Prefect runs against prefect.testing.utilities.prefect_test_harness (a temporary Prefect server on SQLite). The
-table is printed and written to bench-handup.md in the repository root.
+table is printed, and with --markdown written as a fragment for bench-results.md (tests/bench/run_all.py).
 """
 
 import hashlib
@@ -516,7 +516,6 @@ def main() -> None:
               f"(letters for the letters row). Goal: ours within 2x the floor, measured in the same run. "
               f"Total run {time.perf_counter() - started:.0f} s.\n\n" + table(rows) + "\n")
     print(result)
-    (ROOT / "bench-handup.md").write_text(result)
     write_fragment(markdown, fragment_rows(rows))
 
 

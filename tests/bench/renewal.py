@@ -14,7 +14,8 @@ method sections, read from the database; one session per contract), the target b
 tasks/renewal/report.py:write_report for each contract (charts, HTML, PDF). Peak memory is measured in a second
 pass over the same database with tracemalloc on (it slows Python down, so it is kept out of the times): the most
 Python memory held above the start of the work; and the process's peak resident size (ru_maxrss) after the work,
-which includes everything before it. The table is printed and written to bench-renewal.md in the repository root.
+which includes everything before it. The table is printed, and with --markdown written as a fragment for
+bench-results.md (tests/bench/run_all.py).
 """
 
 import io
@@ -134,8 +135,8 @@ def bench(label: str, url: str, extracts: dict[str, dict[str, str]]) -> list[tup
     sections = sum(len(f["sections"]) for f in figures.values())
     print(f"[{label}] figures_for: {len(figures)} contracts, {children:,} children in {compute_s:.2f} s; "
           f"write_report: {sum(report_s):.1f} s", flush=True)
-    return [(f"import of the case data ({rows_imported:,} rows)", label, import_s, f"{rows_imported / import_s:,.0f} rows",
-             None, seed_rss, "", ""),
+    return [(f"import of the case data ({rows_imported:,} rows)", label, import_s,
+             f"{rows_imported / import_s:,.0f} rows", None, seed_rss, "", ""),
             (f"figures_for, {len(figures)} contracts ({children:,} children, {sections} method sections)", label,
              compute_s, f"{children / compute_s:,.0f} children", compute_peak / MIB, compute_rss,
              f"<= {TARGET_SECONDS:.0f} s", "yes" if compute_s <= TARGET_SECONDS else "NO"),
@@ -182,7 +183,6 @@ def main() -> None:
               f"resident size after it (ru_maxrss, which includes the seeding before). Total run "
               f"{time.perf_counter() - started:.0f} s.\n\n" + table(rows) + "\n")
     print(result)
-    (ROOT / "bench-renewal.md").write_text(result)
     write_fragment(markdown, [
         (f"renewal: {work}, {CONTRACTS} contracts x {CHILDREN:,} children", label, "-",
          f"{seconds:.2f} s, {per_second}/s; peak {'-' if peak is None else f'{peak:.1f}'} MiB (tracemalloc), "

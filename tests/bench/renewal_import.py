@@ -4,13 +4,13 @@ renewal, 7 contracts x 5,000 children, every kind, on SQLite and on PostgreSQL.
     .venv/bin/python tests/bench/renewal_import.py     # CWA_BENCH_CONTRACTS (7), CWA_BENCH_CHILDREN (5000)
                                                        # --markdown PATH: also the rows of tests/bench/run_all.py
 
-The extracts come from tasks/renewal/synthetic.py (one file per contract and kind, written to a temporary folder) and are
-imported as `cwa renewal import` does: tasks/renewal/case_data.py:import_case_data, streaming each file from disk,
-one transaction per file, referrals first. Each backend gets a fresh database (SQLite: a temporary file; PostgreSQL:
+The extracts come from tasks/renewal/synthetic.py (one file per contract and kind, written to a temporary folder)
+and are imported as `cwa renewal import` does: tasks/renewal/case_data.py:import_case_data, streaming each file
+from disk, one transaction per file, referrals first. Each backend gets a fresh database (SQLite: a temporary file; PostgreSQL:
 a new database on 127.0.0.1:5432, dropped afterwards). The times come from that run. Peak memory is measured in a
 second run on a second fresh database with tracemalloc on (it slows Python down, so it is kept out of the times):
-the most Python memory held above the start of each kind's imports. The table is printed and written to
-bench-renewal-import.md in the repository root.
+the most Python memory held above the start of each kind's imports. The table is printed, and with --markdown
+written as a fragment for bench-results.md (tests/bench/run_all.py).
 """
 
 import os
@@ -144,7 +144,6 @@ def main() -> None:
               f"whole process peaked at {peak_rss:.0f} MiB resident. Total run {time.perf_counter() - started:.0f} "
               f"s.\n\n" + table(rows) + "\n")
     print(result)
-    (ROOT / "bench-renewal-import.md").write_text(result)
     write_fragment(markdown, [
         (f"renewal case-data import, {kind}: {CONTRACTS} contracts x {CHILDREN:,} children ({n:,} rows)", label,
          "-", f"{seconds:.2f} s, {n / seconds:,.0f} rows/s, peak {peak / MIB:.1f} MiB (tracemalloc)", "-", None,
