@@ -45,7 +45,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED=false
 export PREFECT_RESULTS_PERSIST_BY_DEFAULT=true
 export PREFECT_LOCAL_STORAGE_PATH=$STATE/results  # shared by every worker: a resumed run may start on another
 export PREFECT_CLI_PROMPT=false
-export PREFECT_WORKER_QUERY_SECONDS=${PREFECT_WORKER_QUERY_SECONDS:-2}
+export PREFECT_WORKER_QUERY_SECONDS=${PREFECT_WORKER_QUERY_SECONDS:-0.5}
 export CWA_APP_DIR=$ROOT  # where each flow run starts (the pull step of deploy/prefect.yaml)
 export CWA_BATCH_RUNS=${CWA_BATCH_RUNS:-$WORKERS}  # runs that share a batch job: one per worker
 # Each flow run sends a heartbeat this often; the automation made in step 4 marks a run Crashed after 2.5 times
