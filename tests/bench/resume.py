@@ -249,7 +249,7 @@ def table(suspend_s, idle, waiting, burst, latencies, parts, floor_s) -> list[tu
          f"{floor_note}"),
         (f"{n:,} runs suspended at once: memory while they wait", db, workers,
          f"RSS {waiting['rss']:,.0f} MiB, PSS {waiting['pss']:,.0f} MiB, {waiting['processes']} processes",
-         "no process per waiting run", met(waiting["processes"] <= idle["processes"]),
+         "no process per waiting run", met(waiting["processes"] - idle["processes"] < n),
          f"idle stack before the runs: RSS {idle['rss']:,.0f} MiB, PSS {idle['pss']:,.0f} MiB, "
          f"{idle['processes']} processes (PostgreSQL and Redis not counted)"),
         (f"{n:,} runs started and suspended at their designee's task", db, workers,
