@@ -1,5 +1,6 @@
-"""Many Hand-Up participants at once, for the fault tests on the scaled stack: enrolled, billed from June 2026,
-every tenth one with credit, every fifth one taking an email copy. IDs only in what reaches Prefect."""
+"""Many Hand-Up participants at once, for the fault tests on the scaled stack and tests/bench/handup.py: enrolled,
+billed from June 2026, every tenth one with credit, every fifth one taking an email copy. IDs only in what
+reaches Prefect."""
 
 from datetime import date
 from decimal import Decimal
@@ -10,7 +11,8 @@ from models.tables import Participant, PilotProvider, PremiumBill
 from tasks.context import transaction
 
 STREETS = ("Market St", "Grand Blvd", "High St", "Broadway", "Olive St", "Main St", "Walnut St", "Locust St")
-CITIES = (("St. Louis", "63103"), ("Kansas City", "64106"), ("Jefferson City", "65101"), ("Springfield", "65806"))
+CITIES = (("St. Louis", "63103"), ("Kansas City", "64106"), ("Jefferson City", "65101"), ("Springfield", "65806"),
+          ("Columbia", "65201"), ("Joplin", "64801"), ("Cape Girardeau", "63701"), ("St. Joseph", "64501"))
 
 
 def credit_of(k: int) -> Decimal:

@@ -30,7 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-from tests.bench.fragment import COLUMNS, markdown_option, met, write_fragment  # noqa: E402
+from tests.bench.fragment import markdown_option, met, report  # noqa: E402
 from tests.bench.profiling import profile_top  # noqa: E402
 from tests.stack import free_port  # noqa: E402
 
@@ -227,7 +227,6 @@ def main() -> None:
     from contextlib import ExitStack
 
     from rich.console import Console
-    from rich.table import Table
 
     from tests.databases import empty_database
     from tests.stack import start_prefect_server
@@ -257,13 +256,7 @@ def main() -> None:
     finally:
         server.stop()
         sink.stop()
-    table = Table(title=f"Outbox email delivery over loopback SMTP ({os.cpu_count()} shared cores)")
-    for column in COLUMNS:
-        table.add_column(column)
-    for row in rows:
-        table.add_row(*("" if cell is None else str(cell) for cell in row))
-    console.print(table)
-    write_fragment(args.markdown, rows)
+    report(f"Outbox email delivery over loopback SMTP ({os.cpu_count()} shared cores)", rows, args.markdown)
 
 
 if __name__ == "__main__":

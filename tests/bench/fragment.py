@@ -36,3 +36,17 @@ def write_fragment(path: Path | None, rows: list[tuple]) -> None:
             raise ValueError(f"a row of the fragment has {len(row)} cells, not {len(COLUMNS)}: {row}")
     lines = header() + ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
     Path(path).write_text("\n".join(lines) + "\n")
+
+
+def report(title: str, rows: list[tuple], path: Path | None) -> None:
+    """Print the rows as a table under `title`, and write them as a fragment when `path` is given."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title)
+    for column in COLUMNS:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*("" if value is None else str(value) for value in row))
+    Console().print(table)
+    write_fragment(path, rows)

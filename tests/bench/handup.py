@@ -48,7 +48,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from prefect import flow, task  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 from rich.console import Console  # noqa: E402
-from sqlalchemy import bindparam, create_engine, delete, func, insert, text, update  # noqa: E402
+from sqlalchemy import bindparam, create_engine, delete, func, text  # noqa: E402
 from sqlmodel import select  # noqa: E402
 
 import flows.handup_billing as billing_flow  # noqa: E402
@@ -57,13 +57,13 @@ from models.handup import coverage_due_date, latest_mailing_date, removal_due  #
 from models.handup_reference import CENT  # noqa: E402
 from models.migrate import upgrade  # noqa: E402
 from models.notice_types import NOTICE_TYPES  # noqa: E402
-from models.tables import (Notice, Participant, PilotProvider, PremiumBill, RemovalBatch,  # noqa: E402
-                           RemovalCandidate)
+from models.tables import Notice, Participant, PremiumBill, RemovalBatch, RemovalCandidate  # noqa: E402
 from models.tables.core import utcnow  # noqa: E402
 from tasks.context import settings, transaction  # noqa: E402
 from tasks.handup.billing import bill_rows, billing_dates  # noqa: E402
 from tasks.handup.common import SUBJECT, dollars  # noqa: E402
 from tasks.human.audit import audit  # noqa: E402
+from tests.handup_bulk import credit_of, make_participants, pay_all_but  # noqa: E402
 from tasks.notices.outbox import notify  # noqa: E402
 from tasks.notices.render import TEMPLATE_DIR, contact_text, split_sections  # noqa: E402
 from tests.bench.fragment import markdown_option, met, write_fragment  # noqa: E402
@@ -74,9 +74,6 @@ PG = "postgresql+psycopg://postgres@127.0.0.1:5432"
 MONTH, NEXT, AS_OF = date(2026, 12, 1), date(2027, 1, 1), date(2026, 12, 1)
 REMOVAL_DAY = date(2027, 3, 5)  # the December bills are 64 days past due
 LETTER_KEYS = f"handup-premium:%:{MONTH:%Y-%m}:mail"  # the letters of the month billed
-STREETS = ("Market St", "Grand Blvd", "High St", "Broadway", "Olive St", "Main St", "Walnut St", "Locust St")
-CITIES = (("St. Louis", "63103"), ("Kansas City", "64106"), ("Jefferson City", "65101"), ("Springfield", "65806"),
-          ("Columbia", "65201"), ("Joplin", "64801"), ("Cape Girardeau", "63701"), ("St. Joseph", "64501"))
 console = Console()
 
 
@@ -84,36 +81,6 @@ console = Console()
 
 def ids(n: int) -> list[str]:
     return [f"HU-{k:06d}" for k in range(n)]
-
-
-def credit_of(k: int) -> Decimal:
-    return Decimal("500.00") if k % 50 == 5 else Decimal("25.00") if k % 10 == 5 else Decimal("0.00")
-
-
-def participant(k: int) -> dict:
-    city, zip_code = CITIES[k % len(CITIES)]
-    return {"id": f"HU-{k:06d}", "person_id": f"PER-{k:06d}", "name": f"Bench Family {k}",
-            "address_line1": f"{100 + k % 9000} {STREETS[k % len(STREETS)]}",
-            "address_line2": f"Apt {k % 50 + 1}" if k % 3 == 0 else "", "city": city, "state": "MO",
-            "zip_code": zip_code, "email": f"family{k}@example.org" if k % 2 == 0 else None,
-            "email_opt_in": k % 10 in (0, 2), "provider_id": "PP-BENCH", "family_size": 3,
-            "adjusted_gross_income": Decimal("2600.00"), "benefit": Decimal("900.00"),
-            "premium": Decimal(50 + k % 200) + Decimal(k % 100) / 100, "months_full_benefits": 6,
-            "meets_program_requirements": True, "lost_eligibility_on": date(2026, 4, 1),
-            "consented_on": date(2026, 4, 20), "agrees_to_pay": True, "payroll_deduction": False,
-            "applied_on": date(2026, 4, 20), "status": "enrolled", "unmet": [], "enrolled_on": date(2026, 5, 20),
-            "first_month": date(2026, 6, 1), "credit": credit_of(k)}
-
-
-def make_participants(n: int) -> None:
-    with transaction() as session:
-        session.add(PilotProvider(id="PP-BENCH", name="Bench Provider", county="Cole", county_class="urban",
-                                  families_served=400, license_number="L-BENCH", license_valid_until=date(2030, 1, 1),
-                                  contract_id="K-BENCH", contract_ends_on=date(2030, 1, 1),
-                                  agreed_on=date(2026, 1, 1), designated_on=date(2026, 1, 2)))
-    for start in range(0, n, 10_000):
-        with transaction() as session:
-            session.exec(insert(Participant), params=[participant(k) for k in range(start, min(n, start + 10_000))])
 
 
 def vacuum(url: str) -> None:
@@ -144,10 +111,7 @@ def reset_removal(url: str) -> None:
 
 def leave_unpaid() -> None:
     """Every December bill paid but a tenth (participant IDs ending in 7)."""
-    with transaction() as session:
-        session.exec(update(PremiumBill).where(PremiumBill.coverage_month == MONTH,
-                                               PremiumBill.participant_id.not_like("%7"))
-                     .values(paid=PremiumBill.amount, status="paid"))
+    pay_all_but(MONTH, ("7",))
 
 
 # --- (a) the floor: plain SQL and Jinja2 ------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-from tests.bench.fragment import COLUMNS, markdown_option, met, write_fragment  # noqa: E402
+from tests.bench.fragment import markdown_option, met, report  # noqa: E402
 from tests.bench.profiling import profile_top  # noqa: E402
 from tests.stack import free_port  # noqa: E402
 
@@ -197,7 +197,6 @@ def bench(database: str, kind: str, count: int) -> list[tuple]:
 
 def main() -> None:
     from rich.console import Console
-    from rich.table import Table
 
     from flows.deadline_sweep import deadline_sweep
     from flows.outbox_delivery import outbox_delivery
@@ -227,13 +226,7 @@ def main() -> None:
                     rows.append((f"sweep: open {kind}", database, None, "not measured", None, None, str(exc)[:200]))
     finally:
         server.stop()
-    table = Table(title=f"The deadline sweep ({os.cpu_count()} shared cores; Prefect server on SQLite)")
-    for column in COLUMNS:
-        table.add_column(column)
-    for row in rows:
-        table.add_row(*("" if cell is None else str(cell) for cell in row))
-    console.print(table)
-    write_fragment(args.markdown, rows)
+    report(f"The deadline sweep ({os.cpu_count()} shared cores; Prefect server on SQLite)", rows, args.markdown)
 
 
 if __name__ == "__main__":
