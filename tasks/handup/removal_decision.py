@@ -15,7 +15,7 @@ from time import sleep
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
 from sqlmodel import Session, select
 
 from models.handup import ParticipantStatus, hearing_deadline, removal_due
@@ -30,6 +30,10 @@ from tasks.shared_runs import held_elsewhere
 __all__ = ["approve_removals", "record_removals"]
 
 
+_HOLD = (RemovalCandidate.__table__.update().where(RemovalCandidate.__table__.c.id == bindparam("b_id"))
+         .values(decision="held", hold_reason=bindparam("b_reason")))
+
+
 @task(name="approve-handup-removals", cache_policy=NO_CACHE)
 def approve_removals(batch_id: str, held: dict[str, str], decided_by: str, on: date) -> bool:
     """(4)(C): the supervisor's decision on a proposed batch: those held back get their reason, the batch is
@@ -40,15 +44,15 @@ def approve_removals(batch_id: str, held: dict[str, str], decided_by: str, on: d
             get_record(session, RemovalBatch, batch_id, "removal batch")  # raises NotFound
         if batch.status != "proposed":
             return False
-        ids = list(session.exec(select(RemovalCandidate.id, RemovalCandidate.participant_id).where(
-            RemovalCandidate.batch_id == batch_id, RemovalCandidate.participant_id.in_(list(held) or [""]))).all())
-        for cid, pid in ids:
-            session.exec(update(RemovalCandidate).where(RemovalCandidate.id == cid)
-                         .values(decision="held", hold_reason=held[pid]))
+        holds = [{"b_id": cid, "b_reason": held[pid]} for cid, pid in session.exec(
+            select(RemovalCandidate.id, RemovalCandidate.participant_id).where(
+                RemovalCandidate.batch_id == batch_id)).all() if pid in held]
+        if holds:  # one statement for them all: "not approved" holds back the whole batch
+            session.connection().execute(_HOLD, holds)
         batch.status, batch.decided_by, batch.decided_on = "approved", decided_by, on
         session.add(batch)
         audit(session, actor=decided_by, action="handup.removal_batch.approved", subject_type="removal_batch",
-              subject_id=batch_id, rule=RULE, detail={"on": on.isoformat(), "held": len(ids)})
+              subject_id=batch_id, rule=RULE, detail={"on": on.isoformat(), "held": len(holds)})
         return True
 
 
