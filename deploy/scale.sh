@@ -45,7 +45,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED=false
 export PREFECT_RESULTS_PERSIST_BY_DEFAULT=true
 export PREFECT_LOCAL_STORAGE_PATH=$STATE/results  # shared by every worker: a resumed run may start on another
 export PREFECT_CLI_PROMPT=false
-export PREFECT_WORKER_QUERY_SECONDS=${PREFECT_WORKER_QUERY_SECONDS:-0.5}
+export PREFECT_WORKER_QUERY_SECONDS=${PREFECT_WORKER_QUERY_SECONDS:-0.25}
 export CWA_APP_DIR=$ROOT  # where each flow run starts (the pull step of deploy/prefect.yaml)
 export CWA_BATCH_RUNS=${CWA_BATCH_RUNS:-$WORKERS}  # runs that share a batch job: one per worker
 # Each flow run sends a heartbeat this often; the automation made in step 4 marks a run Crashed after 2.5 times
@@ -58,6 +58,12 @@ logs=()
 starters=()
 restarts=()  # the times each process was started again, for the restart limit
 stopping=0
+kill_tree() {  # $1 a pid: it and every process below it, children first stopped so none escapes
+  local child
+  kill -STOP "$1" 2>/dev/null || true
+  for child in $(pgrep -P "$1" 2>/dev/null); do kill_tree "$child"; done
+  kill -KILL "$1" 2>/dev/null || true
+}
 stop() {
   [ "$stopping" = 1 ] && return
   stopping=1
@@ -71,11 +77,11 @@ stop() {
     [ "$alive" = 0 ] && break
     sleep 0.25
   done
-  for i in "${!pids[@]}"; do  # then by force, with the flow runs a worker may still have
+  for i in "${!pids[@]}"; do  # then by force, with the flow runs a worker may still have (below its forkserver)
     p=${pids[$i]}
     if kill -0 "$p" 2>/dev/null; then
       echo "${names[$i]} still running after 15 s: killed"
-      pkill -KILL -P "$p" 2>/dev/null || true; kill -KILL "$p" 2>/dev/null || true
+      kill_tree "$p"
     fi
   done
   wait 2>/dev/null || true
@@ -175,11 +181,12 @@ cli_auth="svc-cli:$(cat "$SECRETS/svc-cli")"
 echo "deployments of deploy/prefect.yaml on the work pool $POOL, crash detection (log: $LOGS/deploy.log)"
 alive_or_fail "$services_pid" "Prefect's background services" "$LOGS/services.log"
 
-# 5. The workers, signed in as svc-worker.
+# 5. The workers, signed in as svc-worker: Prefect's process worker, with each run forked from a server that has
+#    our flows imported (flows/worker.py).
 worker_auth="svc-worker:$(cat "$SECRETS/svc-worker")"
 start_worker() {  # $1 the worker's number
-  PREFECT_API_AUTH_STRING=$worker_auth env --default-signal=INT "$BIN/prefect" worker start --pool "$POOL" \
-    --type process --name "worker-$1" ${WORKER_LIMIT:+--limit "$WORKER_LIMIT"} </dev/null >>"$LOGS/worker-$1.log" 2>&1 &
+  PREFECT_API_AUTH_STRING=$worker_auth env --default-signal=INT "$PY" -m flows.worker --pool "$POOL" \
+    --name "worker-$1" ${WORKER_LIMIT:+--limit "$WORKER_LIMIT"} </dev/null >>"$LOGS/worker-$1.log" 2>&1 &
 }
 for i in $(seq 1 "$WORKERS"); do
   start_worker "$i"

@@ -18,41 +18,10 @@ from flows.handup_removal import handup_removal  # noqa: E402
 from flows.hiring_review import hiring_exclusion_review  # noqa: E402
 from flows.improvement_plan import practice_improvement_plan  # noqa: E402
 from flows.outbox_delivery import EVERY_SECONDS, outbox_delivery  # noqa: E402
+from flows.forkserver import start_runs_from_a_forkserver  # noqa: E402
 from tasks.context import settings  # noqa: E402
 
 SWEEP_CRON = "0 6 * * *"  # every day at 06:00 in the division's time zone
-
-
-def start_runs_from_a_forkserver() -> None:
-    """Start flow-run processes by forking a server that has Prefect and our flows imported.
-
-    Prefect spawns a fresh interpreter per run, which re-imports everything (about 1.5 s here) each
-    time a suspended run is resumed; a forkserver child starts in milliseconds. Only the runner's
-    process is affected: prefect.flow_engine uses multiprocessing for nothing else. The preload also
-    holds what each run would otherwise import after the fork (about 0.4 s a run, tests/bench/resume.py):
-    prefect.runner (the child runs this module again as __mp_main__), the task engine, the database
-    driver and the holidays package's countries (the business calendar's first use).
-    """
-    import multiprocessing
-
-    import prefect.flow_engine
-
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["prefect.flow_engine", "prefect.runner", "prefect.task_engine",
-                                    "prefect.utilities.visualization", "sqlite3", "sqlalchemy.dialects.sqlite",
-                                    "holidays.countries", "rich._emoji_codes", "encodings.idna",
-                                    "anyio._core._sockets", "anyio._core._streams",
-                                    "flows.hiring_review", "flows.improvement_plan",
-                                    "flows.outbox_delivery", "flows.deadline_sweep",
-                                    "flows.handup_enrolment", "flows.handup_hearing", "flows.handup_removal",
-                                    "flows.handup_billing", "flows.contract_renewal"])
-
-    class _Forkserver:
-        @staticmethod
-        def get_context(method=None):
-            return context
-
-    prefect.flow_engine.multiprocessing = _Forkserver()
 
 
 def main() -> None:

@@ -24,7 +24,7 @@ SIGN_IN_FIX = "export PREFECT_API_AUTH_STRING=svc-cli:$(cat data/secrets/svc-cli
 START_SERVER = "start the stack (`make up`), or set PREFECT_API_URL to the server's address, e.g. " \
                "export PREFECT_API_URL=http://127.0.0.1:4200/api"
 START_RUNNER = ("start the runner (`make up` runs `python -m flows.serve`; log data/logs/runner.log), or the "
-                "workers of the scaled stack (`prefect worker start --pool cwa`)")
+                "workers of the scaled stack (`python -m flows.worker --pool cwa`)")
 REGISTER = ("start the runner (`make up`), which registers them; on the scaled stack: "
             "`prefect deploy --all --prefect-file deploy/prefect.yaml`")
 

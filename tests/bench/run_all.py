@@ -107,7 +107,7 @@ def main() -> None:
         f"Mode: {mode}.  ", f"Scripts, one at a time: {'; '.join(done)}. Logs: {logs}.  ",
         "Workers of the resume rows: on SQLite the embedded stack, `cwa server` and 1 or 2 runners of flows/serve.py "
         "(forkserver; two runners race for each run); on PostgreSQL the scaled stack, deploy/scale.sh with 1 or 2 "
-        "process workers (a fresh interpreter per run).", "",
+        "workers of flows/worker.py (Prefect's process worker, each run forked from a preloaded server).", "",
         *header(), *rows, ""])
     (ROOT / "bench-results.md").write_text(text)
     print(text)

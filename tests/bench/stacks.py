@@ -205,12 +205,12 @@ def usage(roots: list[int]) -> dict[str, float]:
 
 
 def _executor(pid: int) -> bool:
-    """A runner (flows/serve.py) or a worker (`prefect worker start`)."""
+    """A runner (flows/serve.py) or a worker (flows/worker.py)."""
     try:
         args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
         return False
-    return b"flows.serve" in args or (b"worker" in args and b"start" in args)
+    return b"flows.serve" in args or b"flows.worker" in args
 
 
 def _kib(text: str, field: str) -> int:

@@ -194,19 +194,14 @@ def workers_that_ran(stack, run_id: str) -> list[str]:
     return found
 
 
-def worker_running(stack, run_id: str) -> int:
-    """The pid of the worker process whose child runs the flow run now (the child has the run's ID in its
-    environment)."""
+def worker_running(stack, auth, run_id: str) -> int:
+    """The pid of the worker process below which the flow run's process runs now (the process the worker
+    recorded as the run's infrastructure_pid)."""
+    child = int(api(stack, "GET", f"/flow_runs/{run_id}", auth).json()["infrastructure_pid"])
     table = processes()
-    for pid in descendants(stack.proc.pid):
-        try:
-            environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if f"PREFECT__FLOW_RUN_ID={run_id}".encode() not in environ:
-            continue
-        while pid in table and pid != stack.proc.pid:
-            pid = table[pid][0]
-            if b"worker\0start" in Path(f"/proc/{pid}/cmdline").read_bytes():
-                return pid
-    raise AssertionError(f"no process runs {run_id}\n{stack.logs()}")
+    pid = child
+    while pid in table and pid != stack.proc.pid:
+        if b"flows.worker" in Path(f"/proc/{pid}/cmdline").read_bytes():
+            return pid
+        pid = table[pid][0]
+    raise AssertionError(f"no worker runs {run_id} (its process: {child})\n{stack.logs()}")

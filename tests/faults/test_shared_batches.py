@@ -195,7 +195,7 @@ def test_a_worker_killed_in_the_middle_of_the_billing_loses_nothing(scaled, tmp_
         return len(shares) == 2 and sum(shares.values()) <= KILLED_N // 2
     wait_until(both_billing, 300, "both billing runs to have billed a batch", interval=0.2)
     # The worker running the first run, and that run, die at once (as when the machine goes).
-    pid = worker_running(scaled, lead)
+    pid = worker_running(scaled, service, lead)
     worker = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"--name\0")[1].split(b"\0")[0].decode()
     doomed = [pid, *descendants(pid)]
     before = sum(billed_by_run().values())
