@@ -7,13 +7,14 @@ import inspect
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from models.access import Caller
 from models.tables import HumanTask
 from tasks.context import transaction
+from tasks.seed import STAFF
 from tasks.handup import forms as handup_forms
 from tasks.human.fields import StaffAnswer
 from tasks.plans import forms as plan_forms
@@ -27,6 +28,7 @@ FORMS = {cls.__name__: cls for module in (review_forms, plan_forms, handup_forms
          for _, cls in inspect.getmembers(module, inspect.isclass)
          if issubclass(cls, StaffAnswer) and cls is not StaffAnswer}
 RUN = "00000000-0000-4000-8000-00000000fa11"
+ROSTER = {staff_id for staff_id, *_ in STAFF}
 
 
 def test_every_form_is_found():
@@ -84,14 +86,17 @@ identities = st.builds(Identity, id=st.sampled_from(["S-001", "S-003", "S-006", 
 
 @FUZZ
 @given(identity=identities, claimed=json_values)
+@example(identity=Identity(id="S-006", caller=Caller.staff, roles=frozenset({"designee"}), method="password",
+                           address=""), claimed=None)  # any staff member signed in with the role may claim
 def test_a_forged_decided_by_is_refused_and_only_audited(task_row, identity, claimed):
     before = counts()
     reason = claim_task(RUN, identity, claimed)
     after = counts()
     if claimed in (None, "", identity.id):
-        if reason is None:  # a designee on the roster: the claim is theirs, and is released again
-            assert identity.id == "S-001" and "designee" in identity.roles and _claimed_by() == "S-001"
+        if reason is None:  # signed in with the designee role and on the roster: the claim is theirs, released again
+            claimed_by = _claimed_by()
             release_claim(RUN, identity)
+            assert identity.id in ROSTER and "designee" in identity.roles and claimed_by == identity.id
         else:
             assert after.pop("audit_event") - before.pop("audit_event") in (0, 1) and after == before
     else:
