@@ -4,6 +4,7 @@ Prefect's process worker starts `python -m prefect.engine` for every run and eve
 that imports Prefect and the flow again and runs the pull steps (about 3.5 s a run on the scaled stack,
 bench-results.md). This worker polls the same work pool and starts the runs of our own deployments as the
 embedded runner does (flows/forkserver.py); a deployment whose entrypoint is not one of ours runs the usual way.
+Forked runs use the worker's own code and folder, which is what the pull steps of deploy/prefect.yaml point at.
 `deploy/scale.sh` and deploy/compose.yaml start it as `python -m flows.worker --pool cwa`.
 """
 
@@ -47,8 +48,11 @@ class _ForkedStart:
 
     async def start(self, flow_run, task_status: anyio.abc.TaskStatus[ProcessHandle] = anyio.TASK_STATUS_IGNORED):
         env = dict(self._env)
-        port, token = self._control_channel.register(flow_run.id)
-        env |= {"PREFECT__CONTROL_PORT": str(port), "PREFECT__CONTROL_TOKEN": token}
+        try:
+            port, token = self._control_channel.register(flow_run.id)
+            env |= {"PREFECT__CONTROL_PORT": str(port), "PREFECT__CONTROL_TOKEN": token}
+        except RuntimeError:  # no loopback listener: a cancellation kills the process instead, as Prefect's starters
+            pass
         try:
             process = run_flow_in_subprocess(self._flow, flow_run=flow_run, env=env)
         except BaseException:
