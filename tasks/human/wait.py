@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import pydantic
 from prefect import get_client, task
 from prefect.cache_policies import NO_CACHE
+from prefect.exceptions import PrefectHTTPStatusError
 from prefect.flow_runs import suspend_flow_run
 from prefect.input import RunInput
 from prefect.input.run_input import keyset_from_base_key
@@ -135,18 +136,35 @@ def check_answer(task_id: int, answer: dict[str, Any], excluded_reason: str, rul
         return Verdict(True, None, staff_id)
 
 
-def _forget_input(flow_run_id: str, pause_key: str) -> None:
-    """Drop the answer from Prefect once our database holds it: Prefect is not the record."""
-    key = keyset_from_base_key(f"suspended-{pause_key}")["response"]
+def _forget_input(flow_run_id: str, pause_key: str, *parts: str) -> None:
+    """Drop the answer (or the given parts of the keyset) from Prefect once our database holds it: Prefect is not
+    the record."""
+    keyset = keyset_from_base_key(f"suspended-{pause_key}")
 
     async def _delete() -> None:
         async with get_client() as client:
-            try:
-                await client.delete_flow_run_input(flow_run_id=flow_run_id, key=key)
-            except Exception:  # already gone: nothing to forget
-                pass
+            for part in parts or ("response",):
+                try:
+                    await client.delete_flow_run_input(flow_run_id=flow_run_id, key=keyset[part])
+                except Exception:  # already gone: nothing to forget
+                    pass
 
     run_coro_as_sync(_delete())
+
+
+def _suspend(form: type[F], flow_run_id: str, pause_key: str) -> F:
+    """Prefect's suspension with the form. Prefect writes the form after the Suspended state; when a write is
+    already there (the client retried one the server had done, or the run was started again after a crash
+    between the two), Prefect refuses it with 409 and the run would fail: the form is written again, and the
+    suspension asked for again, which Prefect answers with its Pause since the run is suspended already."""
+    try:
+        return suspend_flow_run(wait_for_input=form, key=pause_key, timeout=None)
+    except PrefectHTTPStatusError as exc:
+        if exc.response.status_code != 409:
+            raise
+    _forget_input(flow_run_id, pause_key, "schema", "description")
+    form.save(keyset_from_base_key(f"suspended-{pause_key}"))
+    return suspend_flow_run(wait_for_input=form, key=pause_key, timeout=None)
 
 
 def _form_description(spec: TaskSpec, view: TaskView, description: str) -> str:
@@ -212,7 +230,7 @@ def ask(
             return DeadlinePassed(view.due)
         shown = _with_defaults(form, _form_description(spec, view, description), initial)
         mark_waiting(flow_run_id, spec.role)
-        answer = suspend_flow_run(wait_for_input=shown, key=view.pause_key, timeout=None)
+        answer = _suspend(shown, flow_run_id, view.pause_key)
         verdict = check_answer(view.id, answer.model_dump(mode="json"), spec.excluded_reason,
                                _rule_error(validate, answer))
         _forget_input(flow_run_id, view.pause_key)

@@ -1,12 +1,15 @@
 """The hiring-exclusion review end to end on a real Prefect server, 13 CSR 35-32.020 (7)(C)-(D)."""
 
+import json
 from datetime import date
 
+import httpx
 import pytest
 from sqlmodel import select
 
 from models.tables import AuditEvent
 from tasks.context import transaction
+from tests.conftest import API_URL, SERVICE
 from tests.stack import wait_until
 from tests.workflow import (DENY, denied_review, form_description, mails_about, new_review, notices_for, refused,
                             resume, review_row, state_of, wait_final, wait_for_task)
@@ -187,3 +190,26 @@ def test_runs_suspended_when_the_runner_dies_still_finish(stack):
     for rid, run_id in runs.items():
         assert wait_final(run_id)["state"]["type"] == "COMPLETED"
         assert review_row(rid).status == "approved"
+
+
+def test_a_form_prefect_already_holds_does_not_fail_the_run_that_waits_again(stack):
+    """Prefect writes a suspension's form after the Suspended state. When it is there already (the server did a
+    write whose answer the client lost and retried, or the run was started again after a crash in between),
+    Prefect refuses it with 409; the run writes it again and waits, instead of failing."""
+    rid = "HR-T-FORM-TWICE"
+    run_id = denied_review(rid, date(2026, 11, 2))
+    resume(run_id, received_on=date(2026, 11, 4), reasons="Disputed.", decided_by="S-001")
+    wait_for_task(run_id, "schedule-review-1")
+    key = "suspended-schedule-review-1-2-schema"  # the form of the second attempt, written once already
+    httpx.post(f"{API_URL}/flow_runs/{run_id}/input", json={"key": key, "value": json.dumps({"stale": True})},
+               timeout=10, auth=SERVICE).raise_for_status()
+    resume(run_id, review_date=date(2026, 11, 5), review_time="09:30", place="Room 2",
+           scheduled_on=date(2026, 11, 6), decided_by="S-001")  # refused by the rule: asked again
+    task = wait_for_task(run_id, "schedule-review-1")
+    assert (task.attempts, task.pause_key) == (1, "schedule-review-1-2")
+    schema = httpx.get(f"{API_URL}/flow_runs/{run_id}/input/{key}", timeout=10, auth=SERVICE).json()
+    assert "review_date" in (json.loads(schema) if isinstance(schema, str) else schema)["properties"]  # not stale
+    assert "Not accepted" in form_description(run_id, task.pause_key)  # and its description, with the reason
+    resume(run_id, review_date=date(2026, 11, 9), review_time="09:30", place="Room 2",
+           scheduled_on=date(2026, 11, 5), decided_by="S-001")
+    wait_for_task(run_id, "review-held-1")
