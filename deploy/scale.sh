@@ -58,6 +58,11 @@ logs=()
 starters=()
 restarts=()  # the times each process was started again, for the restart limit
 stopping=0
+tree() {  # $1 a pid: it and every process below it
+  local child
+  echo "$1"
+  for child in $(pgrep -P "$1" 2>/dev/null); do tree "$child"; done
+}
 kill_tree() {  # $1 a pid: it and every process below it, children first stopped so none escapes
   local child
   kill -STOP "$1" 2>/dev/null || true
@@ -69,21 +74,24 @@ stop() {
   stopping=1
   [ "${#pids[@]}" -gt 0 ] || return 0
   echo "stopping ${#pids[@]} process(es)"
-  local p i
+  local p i everything=()
+  # A worker's forkserver and flow runs outlive it for a moment when it exits: they are waited for too.
+  for p in "${pids[@]}"; do everything+=($(tree "$p")); done
   for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   for _ in $(seq 1 60); do  # up to 15 s to stop cleanly
     local alive=0
-    for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    for p in "${everything[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
     [ "$alive" = 0 ] && break
     sleep 0.25
   done
-  for i in "${!pids[@]}"; do  # then by force, with the flow runs a worker may still have (below its forkserver)
+  for i in "${!pids[@]}"; do  # then by force, with the flow runs a worker may still have
     p=${pids[$i]}
     if kill -0 "$p" 2>/dev/null; then
       echo "${names[$i]} still running after 15 s: killed"
       kill_tree "$p"
     fi
   done
+  for p in "${everything[@]}"; do kill -KILL "$p" 2>/dev/null || true; done  # flow runs an exited worker left
   wait 2>/dev/null || true
   echo "stopped"
 }
