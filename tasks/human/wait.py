@@ -137,8 +137,8 @@ def check_answer(task_id: int, answer: dict[str, Any], excluded_reason: str, rul
 
 
 def _forget_input(flow_run_id: str, pause_key: str, *parts: str) -> None:
-    """Drop the answer (or the given parts of the keyset) from Prefect once our database holds it: Prefect is not
-    the record."""
+    """Drop parts of a suspension's keyset from Prefect: by default the answer, once our database holds it (Prefect
+    is not the record)."""
     keyset = keyset_from_base_key(f"suspended-{pause_key}")
 
     async def _delete() -> None:
