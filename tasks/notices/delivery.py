@@ -246,11 +246,16 @@ def recover_stale_notices(today: date) -> dict[str, int]:
 
 @task(name="request-delivery", cache_policy=NO_CACHE)
 def request_delivery(deployment: str) -> str | None:
-    """Start a delivery run now, without waiting for it, if a notice is queued: returns its flow run ID."""
+    """Start a delivery run now, without waiting for it, if a notice is queued: returns its flow run ID. A Prefect
+    server too busy to create it does not fail the caller: the notices stay queued for the scheduled delivery run."""
     with transaction() as session:
         if session.exec(select(Notice.id).where(Notice.status == NoticeStatus.queued).limit(1)).first() is None:
             return None
-    return asyncio.run(_start_run(deployment, f"request-delivery:{current_flow_run_id() or uuid4()}"))
+    try:
+        return asyncio.run(_start_run(deployment, f"request-delivery:{current_flow_run_id() or uuid4()}"))
+    except TimeoutError as exc:
+        get_run_logger().warning("%s; the queued notices go with the next scheduled %s run", exc, deployment)
+        return None
 
 
 async def _start_run(deployment: str, key: str) -> str:
@@ -259,7 +264,7 @@ async def _start_run(deployment: str, key: str) -> str:
     time is abandoned and made again at once, under the same idempotency key, so there is never a second run."""
     from prefect.deployments.flow_runs import arun_deployment
 
-    for patience in (0.25, 0.5, 1, 2, 4, 8):
+    for patience in (0.25, 0.5, 1, 2, 4, 8, 16):
         with anyio.move_on_after(patience):
             return str((await arun_deployment(deployment, timeout=0, as_subflow=False, idempotency_key=key)).id)
-    raise TimeoutError(f"Prefect did not create the {deployment} run within 16 s")
+    raise TimeoutError(f"Prefect did not create the {deployment} run within 32 s")

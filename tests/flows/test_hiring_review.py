@@ -207,8 +207,11 @@ def test_a_form_prefect_already_holds_does_not_fail_the_run_that_waits_again(sta
            scheduled_on=date(2026, 11, 6), decided_by="S-001")  # refused by the rule: asked again
     task = wait_for_task(run_id, "schedule-review-1")
     assert (task.attempts, task.pause_key) == (1, "schedule-review-1-2")
-    schema = httpx.get(f"{API_URL}/flow_runs/{run_id}/input/{key}", timeout=10, auth=SERVICE).json()
-    assert "review_date" in (json.loads(schema) if isinstance(schema, str) else schema)["properties"]  # not stale
+
+    def form() -> dict:  # the run is Suspended before Prefect writes the form, and the form is written again after
+        value = httpx.get(f"{API_URL}/flow_runs/{run_id}/input/{key}", timeout=10, auth=SERVICE).json()
+        return json.loads(value) if isinstance(value, str) else value
+    assert "review_date" in wait_until(lambda: form().get("properties"), 30, "the form, not the stale value")
     assert "Not accepted" in form_description(run_id, task.pause_key)  # and its description, with the reason
     resume(run_id, review_date=date(2026, 11, 9), review_time="09:30", place="Room 2",
            scheduled_on=date(2026, 11, 5), decided_by="S-001")
