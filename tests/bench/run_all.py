@@ -5,11 +5,17 @@ date and the total time.
 
     .venv/bin/python tests/bench/run_all.py                     # the full sizes: alone on the machine
     CWA_BENCH_QUICK=1 .venv/bin/python tests/bench/run_all.py   # small sizes, while developing (figures indicative)
+    .venv/bin/python tests/bench/run_all.py --only sweeps.py --only 'resume.py --db sqlite --workers 1'
+
+--only measures the configurations it names again and keeps the others' rows, from bench-results.json (each
+configuration's rows, with when and how long); the header of bench-results.md then gives each one's date.
 
 CWA_BENCH_QUICK=1 is passed on to every script, with smaller sizes for those that take them from the environment
 or the command line. A script that fails or is missing gets a row saying so, with its log; the others still run.
 """
 
+import argparse
+import json
 import os
 import platform
 import subprocess
@@ -23,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 from tests.bench.fragment import COLUMNS, cell, header  # noqa: E402
 
+RESULTS = ROOT / "bench-results.json"  # the rows of each configuration, to measure some again
 QUICK = os.environ.get("CWA_BENCH_QUICK") == "1"
 RESUME = [["--db", db, "--workers", workers] for db, workers in (("postgresql", "2"), ("sqlite", "1"),
                                                                   ("postgresql", "1"), ("sqlite", "2"))]
@@ -89,36 +96,77 @@ def run(script: str, args: list[str], sizes: list[str], env: dict[str, str],
     return rows_of(fragment), seconds, "ok"
 
 
-def write(when: datetime, total: float, done: list[str], waiting: list[str], logs: Path, rows: list[str]) -> str:
-    """bench-results.md as it stands: written after each script, so a stopped run keeps what it measured."""
-    mode = ("quick (CWA_BENCH_QUICK=1: small sizes, figures only indicative)" if QUICK else
-            "full sizes")
+def configuration(script: str, args: list[str]) -> str:
+    return " ".join([script, *args])
+
+
+def load() -> dict[str, dict]:
+    """What bench-results.json holds: each configuration's rows, when and how it was measured."""
+    return json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+
+
+def write(results: dict[str, dict]) -> str:
+    """bench-results.md (and .json) as they stand: written after each script, so a stopped run keeps what it
+    measured; a configuration not measured yet says so."""
+    order = [configuration(script, args) for script, args, *_ in BENCHMARKS]
+    measured = [name for name in order if name in results]
+    whens = sorted({results[name]["when"] for name in measured})
+    done = [f"{name} {results[name]['minutes']:.1f} min ({results[name]['outcome']}"
+            + (f", {results[name]['when']}" if len(whens) > 1 else "")
+            + (", quick" if results[name]["quick"] else "") + ")" for name in measured]
+    waiting = [name for name in order if name not in results]
+    total = sum(results[name]["minutes"] for name in measured)
     text = "\n".join([
         "# Benchmarks (`make bench`, tests/bench/run_all.py)", "",
-        f"Machine: {machine()}.  ", f"Date: {when:%Y-%m-%d %H:%M} UTC. Total time: {total / 60:.0f} min. "
-        f"Mode: {mode}.  ", f"Scripts, one at a time: {'; '.join(done)}. Logs: {logs}.  ",
+        f"Machine: {machine()}.  ",
+        f"Measured: {' to '.join(dict.fromkeys([whens[0], whens[-1]])) if whens else '-'} UTC. "
+        f"Total time: {total:.0f} min. Mode: "
+        + ("quick (CWA_BENCH_QUICK=1: small sizes, figures only indicative)"
+           if all(results[name]["quick"] for name in measured) and measured else
+           "full sizes" if not any(results[name]["quick"] for name in measured) else
+           "full sizes, except those marked quick") + ".  ",
+        f"Scripts, one at a time: {'; '.join(done) or '-'}. Logs: "
+        f"{', '.join(dict.fromkeys(results[name]['logs'] for name in measured)) or '-'}.  ",
         *([f"**Not measured yet** (stopped, or still going): {'; '.join(waiting)}.  "] if waiting else []),
         "Workers of the resume rows: on SQLite the embedded stack, `cwa server` and 1 or 2 runners of flows/serve.py "
         "(forkserver; two runners race for each run); on PostgreSQL the scaled stack, deploy/scale.sh with 1 or 2 "
         "workers of flows/worker.py (Prefect's process worker, each run forked from a preloaded server).", "",
-        *header(), *rows, ""])
+        *header(), *(row for name in measured for row in results[name]["rows"]), ""])
+    RESULTS.write_text(json.dumps({name: results[name] for name in measured}, indent=1) + "\n")
     (ROOT / "bench-results.md").write_text(text)
     return text
 
 
+def chosen(only: list[str]) -> list[tuple]:
+    """The benchmarks to run: all of them, or those --only names (a configuration, or a script for all of its
+    configurations)."""
+    names = {configuration(script, args) for script, args, *_ in BENCHMARKS}
+    unknown = [name for name in only if name not in names and name not in {b[0] for b in BENCHMARKS}]
+    if unknown:
+        raise SystemExit(f"no such benchmark: {', '.join(unknown)}; choose from: {'; '.join(sorted(names))}")
+    return [b for b in BENCHMARKS if not only or b[0] in only or configuration(b[0], b[1]) in only]
+
+
 def main() -> None:
-    started = time.perf_counter()
-    when = datetime.now(timezone.utc)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", action="append", default=[], metavar="CONFIGURATION",
+                        help="measure only this script or configuration again (repeatable), e.g. sweeps.py or "
+                             "'resume.py --db sqlite --workers 1', and keep the other rows of bench-results.json")
+    only = parser.parse_args().only
+    benchmarks = chosen(only)
     logs = Path(tempfile.mkdtemp(prefix="cwa-bench-logs-"))
     env = dict(os.environ, CWA_BENCH_QUICK="1" if QUICK else "0")
-    rows, done = [], []
-    waiting = [f"{script} {' '.join(args)}".strip() for script, args, *_ in BENCHMARKS]
-    for script, args, quick_env, quick_args in BENCHMARKS:
-        script_rows, seconds, outcome = run(script, args, quick_args if QUICK else [],
-                                            env | (quick_env if QUICK else {}), logs)
-        rows += script_rows
-        done.append(f"{waiting.pop(0)} {seconds / 60:.1f} min ({outcome})")
-        text = write(when, time.perf_counter() - started, done, waiting, logs, rows)
+    results = load() if only else {}
+    for name in (configuration(script, args) for script, args, *_ in benchmarks):
+        results.pop(name, None)
+    text = write(results)
+    for script, args, quick_env, quick_args in benchmarks:
+        when = f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M}"
+        rows, seconds, outcome = run(script, args, quick_args if QUICK else [],
+                                     env | (quick_env if QUICK else {}), logs)
+        results[configuration(script, args)] = {"when": when, "minutes": round(seconds / 60, 1), "outcome": outcome,
+                                                "quick": QUICK, "logs": str(logs), "rows": rows}
+        text = write(results)
     print(text)
 
 
