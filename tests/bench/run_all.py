@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 from tests.bench.fragment import COLUMNS, cell, header  # noqa: E402
 
+MARKDOWN = ROOT / "bench-results.md"
 RESULTS = ROOT / "bench-results.json"  # the rows of each configuration, to measure some again
 QUICK = os.environ.get("CWA_BENCH_QUICK") == "1"
 RESUME = [["--db", db, "--workers", workers] for db, workers in (("postgresql", "2"), ("sqlite", "1"),
@@ -133,7 +134,7 @@ def write(results: dict[str, dict]) -> str:
         "workers of flows/worker.py (Prefect's process worker, each run forked from a preloaded server).", "",
         *header(), *(row for name in measured for row in results[name]["rows"]), ""])
     RESULTS.write_text(json.dumps({name: results[name] for name in measured}, indent=1) + "\n")
-    (ROOT / "bench-results.md").write_text(text)
+    MARKDOWN.write_text(text)
     return text
 
 
