@@ -8,6 +8,8 @@ pages and its health checks stay open, and the UI is told to show its login page
 import asyncio
 import base64
 import json
+import logging
+import time
 from collections.abc import Awaitable, Callable
 
 from anyio import to_thread
@@ -22,6 +24,7 @@ __all__ = ["SignInGate"]
 
 OPEN_PATHS = frozenset({"/api/health", "/api/ready"})
 MAX_BODY = 1_000_000
+logger = logging.getLogger("cwa.server")
 
 Scope = dict
 Receive = Callable[[], Awaitable[dict]]
@@ -53,11 +56,24 @@ def _address(scope: Scope) -> str:
 class SignInGate:
     """ASGI middleware: authenticate, authorize, bind resumes; everything else is Prefect's."""
 
-    def __init__(self, app, verifier: Verifier, on_startup: Callable[[object], Awaitable[None]] | None = None):
+    def __init__(self, app, verifier: Verifier, on_startup: Callable[[object], Awaitable[None]] | None = None,
+                 slow_seconds: float = 0.0):
         self.app, self.verifier, self.on_startup = app, verifier, on_startup
+        self.slow_seconds = slow_seconds  # an HTTP request slower than this is logged (0: none)
         self._startup_task: asyncio.Task | None = None  # kept referenced while it runs
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self.slow_seconds:
+            return await self._dispatch(scope, receive, send)
+        started = time.monotonic()
+        try:
+            await self._dispatch(scope, receive, send)
+        finally:
+            seconds = time.monotonic() - started
+            if seconds >= self.slow_seconds:  # the path holds IDs only; the query string is left out
+                logger.warning("slow request: %s %s took %.1f s", scope.get("method"), scope["path"], seconds)
+
+    async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             return await self.app(scope, receive, self._after_startup(send))
         if scope["type"] not in ("http", "websocket"):

@@ -47,7 +47,7 @@ def build_app():
     cfg = settings()
     proxies = frozenset(a.strip() for a in cfg.sso_proxies.split(",") if a.strip())
     return SignInGate(create_app(final=True), Verifier(cfg.signin_cache_seconds, cfg.sso_header, proxies),
-                      on_startup=keep_role_filters)
+                      on_startup=keep_role_filters, slow_seconds=cfg.slow_request_seconds)
 
 
 def serve(host: str, port: int, ssl_keyfile: str | None = None, ssl_certfile: str | None = None) -> None:
