@@ -26,7 +26,8 @@ class Stack:
         with transaction() as session:
             seed_roster(session)
             sign_in_everyone(session)
-        self.server = start_prefect_server(PREFECT_PORT, RUN_DIR / "logs" / "server.log", dict(os.environ))
+        self.server = start_prefect_server(PREFECT_PORT, RUN_DIR / "logs" / "server.log",
+                                           dict(os.environ, **SERVER_DIAGNOSTICS))
         self.runner = start_runner(RUN_DIR / "logs" / "runner.log", runner_env(), API_URL)
 
     def restart_runner(self, kill: bool = True) -> None:
@@ -37,6 +38,37 @@ class Stack:
         self.runner.stop()
         self.server.stop()
         self.smtp.stop()
+        SERVER_TROUBLE.extend(trouble(self.server.log_path.read_text(errors="replace").splitlines()))
+
+
+# The shared server logs a request slower than 5 s and every "busy" (503) answer with its cause; the lines are
+# summed up at the end of the session (pytest_terminal_summary), to tell a slow test from a stalled server.
+SERVER_DIAGNOSTICS = {"CWA_SLOW_REQUEST_SECONDS": "5", "PREFECT_SERVER_LOG_RETRYABLE_ERRORS": "true"}
+SERVER_TROUBLE: list[str] = []
+
+
+def trouble(log: list[str]) -> list[str]:
+    """The slow-request lines of a server log, and each busy answer's time with its exception's last line."""
+    found, busy = [], None
+    for line in log:
+        if "slow request:" in line:
+            found.append(line)
+        elif "retryable exception" in line:
+            busy = line.split("|")[0].strip()
+        elif busy and line[:1].isalpha() and not line.startswith(("Traceback", "During handling", "The above")):
+            found.append(f"{busy} busy: {line}")
+            busy = None
+    return found
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if SERVER_TROUBLE:
+        slow = [line for line in SERVER_TROUBLE if "slow request:" in line]  # the rest: busy answers
+        terminalreporter.section("the shared Prefect server's slow requests and busy answers")
+        terminalreporter.write_line(f"{len(slow)} requests took 5 s or more, {len(SERVER_TROUBLE) - len(slow)} "
+                                    f"were answered busy (503); the first 20 of them ({RUN_DIR / 'logs'}):")
+        for line in SERVER_TROUBLE[:20]:
+            terminalreporter.write_line(line[:300])
 
 
 def runner_env() -> dict[str, str]:
