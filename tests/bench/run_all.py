@@ -31,6 +31,7 @@ from tests.bench.fragment import COLUMNS, cell, header  # noqa: E402
 
 MARKDOWN = ROOT / "bench-results.md"
 RESULTS = ROOT / "bench-results.json"  # the rows of each configuration, to measure some again
+CPU_CHECK_LOOP = 2_000_000  # additions in cpu_check()
 QUICK = os.environ.get("CWA_BENCH_QUICK") == "1"
 RESUME = [["--db", db, "--workers", workers] for db, workers in (("postgresql", "2"), ("sqlite", "1"),
                                                                   ("postgresql", "1"), ("sqlite", "2"))]
@@ -97,6 +98,17 @@ def run(script: str, args: list[str], sizes: list[str], env: dict[str, str],
     return rows_of(fragment), seconds, "ok"
 
 
+def cpu_check() -> float:
+    """Seconds of the best of five runs of the same pure-Python loop: how fast one core is at the moment, so that
+    rows measured on different days (with --only) can be compared."""
+    def once() -> float:
+        started, total = time.perf_counter(), 0
+        for i in range(CPU_CHECK_LOOP):
+            total += i
+        return time.perf_counter() - started
+    return round(min(once() for _ in range(5)), 3)
+
+
 def configuration(script: str, args: list[str]) -> str:
     return " ".join([script, *args])
 
@@ -114,6 +126,7 @@ def write(results: dict[str, dict]) -> str:
     whens = sorted({results[name]["when"] for name in measured})
     done = [f"{name} {results[name]['minutes']:.1f} min ({results[name]['outcome']}"
             + (f", {results[name]['when']}" if len(whens) > 1 else "")
+            + (f", CPU check {results[name]['cpu_check']:.2f} s" if results[name].get("cpu_check") else "")
             + (", quick" if results[name]["quick"] else "") + ")" for name in measured]
     waiting = [name for name in order if name not in results]
     total = sum(results[name]["minutes"] for name in measured)
@@ -126,7 +139,8 @@ def write(results: dict[str, dict]) -> str:
            if all(results[name]["quick"] for name in measured) and measured else
            "full sizes" if not any(results[name]["quick"] for name in measured) else
            "full sizes, except those marked quick") + ".  ",
-        f"Scripts, one at a time: {'; '.join(done) or '-'}. Logs: "
+        f"Scripts, one at a time (CPU check: the best of five runs of {CPU_CHECK_LOOP:,} additions in Python, "
+        f"just before the script; lower is faster): {'; '.join(done) or '-'}. Logs: "
         f"{', '.join(dict.fromkeys(results[name]['logs'] for name in measured)) or '-'}.  ",
         *([f"**Not measured yet** (stopped, or still going): {'; '.join(waiting)}.  "] if waiting else []),
         "Workers of the resume rows: on SQLite the embedded stack, `cwa server` and 1 or 2 runners of flows/serve.py "
@@ -162,11 +176,12 @@ def main() -> None:
         results.pop(name, None)
     text = write(results)
     for script, args, quick_env, quick_args in benchmarks:
-        when = f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M}"
+        when, speed = f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M}", cpu_check()
         rows, seconds, outcome = run(script, args, quick_args if QUICK else [],
                                      env | (quick_env if QUICK else {}), logs)
         results[configuration(script, args)] = {"when": when, "minutes": round(seconds / 60, 1), "outcome": outcome,
-                                                "quick": QUICK, "logs": str(logs), "rows": rows}
+                                                "quick": QUICK, "logs": str(logs), "cpu_check": speed,
+                                                "rows": rows}
         text = write(results)
     print(text)
 
