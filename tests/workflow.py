@@ -41,7 +41,7 @@ class Stack:
         SERVER_TROUBLE.extend(trouble(self.server.log_path.read_text(errors="replace").splitlines()))
 
 
-# The shared server logs a request slower than 5 s and every "busy" (503) answer with its cause; the lines are
+# The shared server logs a request slower than 5 s and every "busy" answer of Prefect with its cause; the lines are
 # summed up at the end of the session (pytest_terminal_summary), to tell a slow test from a stalled server.
 SERVER_DIAGNOSTICS = {"CWA_SLOW_REQUEST_SECONDS": "5", "PREFECT_SERVER_LOG_RETRYABLE_ERRORS": "true"}
 SERVER_TROUBLE: list[str] = []
@@ -65,8 +65,9 @@ def pytest_terminal_summary(terminalreporter) -> None:
     if SERVER_TROUBLE:
         slow = [line for line in SERVER_TROUBLE if "slow request:" in line]  # the rest: busy answers
         terminalreporter.section("the shared Prefect server's slow requests and busy answers")
-        terminalreporter.write_line(f"{len(slow)} requests took 5 s or more, {len(SERVER_TROUBLE) - len(slow)} "
-                                    f"were answered busy (503); the first 20 of them ({RUN_DIR / 'logs'}):")
+        terminalreporter.write_line(f"{len(slow)} requests took 5 s or more; {len(SERVER_TROUBLE) - len(slow)} times "
+                                    f"Prefect's database was busy (tried again in the server, tasks/signin/busy.py); "
+                                    f"the first 20 ({RUN_DIR / 'logs'}):")
         for line in SERVER_TROUBLE[:20]:
             terminalreporter.write_line(line[:300])
 

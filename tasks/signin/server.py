@@ -8,6 +8,7 @@ import httpx
 
 from models.roster import ROLE_NAMES
 from tasks.context import settings
+from tasks.signin.busy import RetryBusy
 from tasks.signin.gate import SignInGate
 from tasks.signin.identity import Verifier
 
@@ -46,7 +47,8 @@ def build_app():
 
     cfg = settings()
     proxies = frozenset(a.strip() for a in cfg.sso_proxies.split(",") if a.strip())
-    return SignInGate(create_app(final=True), Verifier(cfg.signin_cache_seconds, cfg.sso_header, proxies),
+    prefect = RetryBusy(create_app(final=True), cfg.busy_retry_seconds)
+    return SignInGate(prefect, Verifier(cfg.signin_cache_seconds, cfg.sso_header, proxies),
                       on_startup=keep_role_filters, slow_seconds=cfg.slow_request_seconds)
 
 

@@ -1,0 +1,71 @@
+"""Prefect's "busy" answer retried inside `cwa server` (docs/architecture.md, "Signing in").
+
+Prefect answers 503 when its database refuses a transaction that can simply run again: SQLite's "database is
+locked" when two writers meet, or a lost PostgreSQL connection. Its client then waits 2, 4, 8, 16 and 32 s
+between attempts, a minute in all, since the answer gives no Retry-After: one refused write stalled a flow run
+for a minute. Here the same request (its body kept) runs again after 50 ms, then up to 0.5 s apart, for up to
+`CWA_BUSY_RETRY_SECONDS`; only then does the 503 go out, with `Retry-After: 1`. The rolled-back transaction
+changed nothing, so running it again is what Prefect's client would have done, only sooner.
+"""
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable
+
+__all__ = ["RetryBusy"]
+
+logger = logging.getLogger("cwa.server")
+
+FIRST_WAIT, LONGEST_WAIT = 0.05, 0.5  # seconds between attempts: doubled each time, up to the longest
+
+
+class RetryBusy:
+    """ASGI middleware around Prefect's application: an API request answered 503 runs again, for up to
+    `seconds` (0: never)."""
+
+    def __init__(self, app, seconds: float):
+        self.app, self.seconds = app, seconds
+
+    async def __call__(self, scope: dict, receive: Callable[[], Awaitable[dict]],
+                       send: Callable[[dict], Awaitable[None]]) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/api") or not self.seconds:
+            return await self.app(scope, receive, send)
+        body, more = b"", True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+        deadline, wait = time.monotonic() + self.seconds, FIRST_WAIT
+        while await self._attempt(scope, body, receive, send, last=time.monotonic() >= deadline):
+            await asyncio.sleep(wait * random.uniform(0.5, 1.0))
+            wait = min(2 * wait, LONGEST_WAIT)
+
+    async def _attempt(self, scope: dict, body: bytes, receive, send, last: bool) -> bool:
+        """One run of the request; True if Prefect answered 503 and the answer was held back to try again."""
+        given, refused = False, False
+
+        async def replay() -> dict:
+            nonlocal given
+            if given:
+                return await receive()  # Prefect listening for a disconnect
+            given = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def relay(message: dict) -> None:
+            nonlocal refused
+            if message["type"] == "http.response.start" and message["status"] == 503:
+                if not last:
+                    refused = True
+                    return
+                logger.warning("busy: %s %s still refused after %.0f s", scope.get("method"), scope["path"],
+                               self.seconds)
+                message = dict(message, headers=[*message.get("headers", []), (b"retry-after", b"1")])
+            if not refused:
+                await send(message)
+
+        await self.app(scope, replay, relay)
+        return refused
