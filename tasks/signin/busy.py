@@ -67,5 +67,10 @@ class RetryBusy:
             if not refused:
                 await send(message)
 
-        await self.app(scope, replay, relay)
+        try:
+            await self.app(dict(scope), replay, relay)  # a copy: FastAPI writes its own keys into the scope
+        except Exception:
+            if not refused:
+                raise
+            # Starlette raises the exception again once Prefect's handler has answered 503: held back, retried
         return refused
