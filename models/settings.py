@@ -50,5 +50,6 @@ class Settings(BaseSettings):
     signin_cache_seconds: float = 60.0  # how long a verified credential is trusted without checking it again
     sso_header: str = ""  # e.g. X-Forwarded-User: a trusted proxy names the signed-in user; empty = off
     sso_proxies: str = "127.0.0.1"  # addresses allowed to send that header, separated by ','
+    prefect_sqlite_busy_seconds: float = 2.0  # how long Prefect's SQLite waits for its write lock in `cwa server`
     busy_retry_seconds: float = 5.0  # `cwa server` runs a request again while Prefect answers "busy" (0: never)
     slow_request_seconds: float = 10.0  # `cwa server` logs an API request slower than this (0: never)

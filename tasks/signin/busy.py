@@ -1,11 +1,18 @@
-"""Prefect's "busy" answer retried inside `cwa server` (docs/architecture.md, "Signing in").
+"""Prefect's database when it is busy, inside `cwa server` (docs/architecture.md, "Signing in").
 
-Prefect answers 503 when its database refuses a transaction that can simply run again: SQLite's "database is
-locked" when two writers meet, or a lost PostgreSQL connection. Its client then waits 2, 4, 8, 16 and 32 s
-between attempts, a minute in all, since the answer gives no Retry-After: one refused write stalled a flow run
-for a minute. Here the same request (its body kept) runs again after 50 ms, then up to 0.5 s apart, for up to
-`CWA_BUSY_RETRY_SECONDS`; only then does the 503 go out, with `Retry-After: 1`. The rolled-back transaction
-changed nothing, so running it again is what Prefect's client would have done, only sooner.
+**A short wait for SQLite's lock.** Prefect has SQLite wait up to 60 s for its write lock. A waiting statement
+holds its connection's mutex; when Python's garbage collector, on the event loop's thread, frees a cursor of
+that connection, the whole server waits for the mutex, and the writer the statement waits for cannot commit
+until the loop runs again: the server stood still for 60 s (seen with py-spy under a burst of runs).
+`wait_briefly_for_sqlite` makes the wait `CWA_PREFECT_SQLITE_BUSY_SECONDS` (2 s); a statement that times out
+answers "busy", which is retried as below.
+
+**A busy answer retried in the server.** Prefect answers 503 when its database refuses a transaction that can simply
+run again: SQLite's "database is locked" when two writers meet, or a lost PostgreSQL connection. Its client then
+waits 2, 4, 8, 16 and 32 s between attempts, a minute in all, since the answer gives no Retry-After: one refused
+write stalled a flow run for a minute. `RetryBusy` runs the same request (its body kept) again after 50 ms, then up
+to 0.5 s apart, for up to `CWA_BUSY_RETRY_SECONDS`; only then does the 503 go out, with `Retry-After: 1`. The
+rolled-back transaction changed nothing, so running it again is what Prefect's client would have done, only sooner.
 """
 
 import asyncio
@@ -14,7 +21,7 @@ import random
 import time
 from collections.abc import Awaitable, Callable
 
-__all__ = ["RetryBusy"]
+__all__ = ["RetryBusy", "wait_briefly_for_sqlite"]
 
 logger = logging.getLogger("cwa.server")
 
@@ -74,3 +81,22 @@ class RetryBusy:
                 raise
             # Starlette raises the exception again once Prefect's handler has answered 503: held back, retried
         return refused
+
+
+def wait_briefly_for_sqlite(seconds: float) -> None:
+    """Have Prefect's SQLite connections wait at most `seconds` for the write lock (nothing on PostgreSQL): through
+    Prefect's own hook for its database configuration, before its application is built."""
+    from prefect.server.database.configurations import AioSqliteConfiguration
+    from prefect.server.database.dependencies import set_database_config
+    from prefect.settings import PREFECT_API_DATABASE_CONNECTION_URL
+
+    class BriefWait(AioSqliteConfiguration):
+        def setup_sqlite(self, conn, record) -> None:
+            super().setup_sqlite(conn, record)  # Prefect's pragmas, its 60 s wait among them
+            cursor = conn.cursor()
+            cursor.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+            cursor.close()
+
+    url = PREFECT_API_DATABASE_CONNECTION_URL.value()
+    if url.startswith("sqlite"):
+        set_database_config(BriefWait(connection_url=url))

@@ -8,7 +8,7 @@ import httpx
 
 from models.roster import ROLE_NAMES
 from tasks.context import settings
-from tasks.signin.busy import RetryBusy
+from tasks.signin.busy import RetryBusy, wait_briefly_for_sqlite
 from tasks.signin.gate import SignInGate
 from tasks.signin.identity import Verifier
 
@@ -46,6 +46,7 @@ def build_app():
     from prefect.server.api.server import create_app
 
     cfg = settings()
+    wait_briefly_for_sqlite(cfg.prefect_sqlite_busy_seconds)
     proxies = frozenset(a.strip() for a in cfg.sso_proxies.split(",") if a.strip())
     prefect = RetryBusy(create_app(final=True), cfg.busy_retry_seconds)
     return SignInGate(prefect, Verifier(cfg.signin_cache_seconds, cfg.sso_header, proxies),

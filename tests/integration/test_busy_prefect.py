@@ -1,5 +1,5 @@
-"""Prefect's own application answering "busy": `cwa server` runs the request again and the client gets the
-answer of the attempt that went through, once (tasks/signin/busy.py)."""
+"""Prefect's own application and database when busy (tasks/signin/busy.py): `cwa server` runs the request again
+and the client gets the answer of the attempt that went through, once; SQLite waits 2 s for its write lock."""
 
 import asyncio
 import sqlite3
@@ -8,10 +8,10 @@ import httpx
 import pytest
 import sqlalchemy
 from prefect.server.database.configurations import AioSqliteConfiguration
-from prefect.server.database.dependencies import temporary_database_config
+from prefect.server.database.dependencies import set_database_config, temporary_database_config
 from prefect.settings import PREFECT_API_DATABASE_CONNECTION_URL, temporary_settings
 
-from tasks.signin.busy import RetryBusy
+from tasks.signin.busy import RetryBusy, wait_briefly_for_sqlite
 
 
 @pytest.fixture
@@ -60,3 +60,25 @@ def test_without_it_prefect_answers_busy_and_leaves_the_wait_to_its_client(tmp_p
     response, flows = _create_flow(tmp_path, lambda app: app)
     assert response.status_code == 503 and "retry-after" not in response.headers  # Prefect's client: 2 s, 4 s...
     assert locked_once == ["hiring-exclusion-review"] and flows == []
+
+
+def _busy_timeout(tmp_path, configure) -> int:
+    """Prefect's SQLite wait for the write lock (ms) on a connection of its database interface."""
+    from prefect.server.database.dependencies import provide_database_interface
+
+    async def read() -> int:
+        engine = await provide_database_interface().engine()
+        async with engine.connect() as connection:
+            return (await connection.exec_driver_sql("PRAGMA busy_timeout")).scalar()
+
+    tmp_path.mkdir()
+    url = f"sqlite+aiosqlite:///{tmp_path}/prefect.db"
+    with temporary_settings({PREFECT_API_DATABASE_CONNECTION_URL: url}), temporary_database_config(None):
+        configure(url)
+        return asyncio.run(read())
+
+
+def test_prefect_sqlite_waits_two_seconds_for_its_write_lock_instead_of_sixty(tmp_path):
+    assert _busy_timeout(tmp_path / "ours", lambda url: wait_briefly_for_sqlite(2.0)) == 2000
+    prefects = _busy_timeout(tmp_path / "prefect", lambda url: set_database_config(AioSqliteConfiguration(url)))
+    assert prefects == 60000
