@@ -5,7 +5,9 @@ holds its connection's mutex; when Python's garbage collector, on the event loop
 that connection, the whole server waits for the mutex, and the writer the statement waits for cannot commit
 until the loop runs again: the server stood still for 60 s (seen with py-spy under a burst of runs).
 `wait_briefly_for_sqlite` makes the wait `CWA_PREFECT_SQLITE_BUSY_SECONDS` (2 s); a statement that times out
-answers "busy", which is retried as below.
+answers "busy", which is retried as below. It also has a transaction that Prefect begins as DEFERRED (it reads,
+then writes: creating a run from a deployment) take the write lock first (IMMEDIATE): otherwise it loses its
+snapshot to every writer that commits between its read and its write, and under a burst it lost again and again.
 
 **A busy answer retried in the server.** Prefect answers 503 when its database refuses a transaction that can simply
 run again: SQLite's "database is locked" when two writers meet, or a lost PostgreSQL connection. Its client then
@@ -86,7 +88,7 @@ class RetryBusy:
 def wait_briefly_for_sqlite(seconds: float) -> None:
     """Have Prefect's SQLite connections wait at most `seconds` for the write lock (nothing on PostgreSQL): through
     Prefect's own hook for its database configuration, before its application is built."""
-    from prefect.server.database.configurations import AioSqliteConfiguration
+    from prefect.server.database.configurations import SQLITE_BEGIN_MODE, AioSqliteConfiguration
     from prefect.server.database.dependencies import set_database_config
     from prefect.settings import PREFECT_API_DATABASE_CONNECTION_URL
 
@@ -96,6 +98,12 @@ def wait_briefly_for_sqlite(seconds: float) -> None:
             cursor = conn.cursor()
             cursor.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
             cursor.close()
+
+        def begin_sqlite_stmt(self, conn) -> None:
+            if SQLITE_BEGIN_MODE.get() == "DEFERRED":  # a transaction that reads, then writes: the lock first
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                super().begin_sqlite_stmt(conn)
 
     url = PREFECT_API_DATABASE_CONNECTION_URL.value()
     if url.startswith("sqlite"):

@@ -82,3 +82,35 @@ def test_prefect_sqlite_waits_two_seconds_for_its_write_lock_instead_of_sixty(tm
     assert _busy_timeout(tmp_path / "ours", lambda url: wait_briefly_for_sqlite(2.0)) == 2000
     prefects = _busy_timeout(tmp_path / "prefect", lambda url: set_database_config(AioSqliteConfiguration(url)))
     assert prefects == 60000
+
+
+def _holds_write_lock_while_reading(tmp_path, configure) -> bool:
+    """Whether a transaction of Prefect's that has only read so far already holds SQLite's write lock."""
+    from prefect.server.database.dependencies import provide_database_interface
+
+    path = tmp_path / "prefect.db"
+
+    async def read_in_a_transaction() -> bool:
+        async with provide_database_interface().session_context(begin_transaction=True) as session:
+            await session.execute(sqlalchemy.text("SELECT 1"))
+            other = sqlite3.connect(path, timeout=0)
+            try:
+                other.execute("BEGIN IMMEDIATE")
+                other.rollback()
+                return False
+            except sqlite3.OperationalError:
+                return True
+            finally:
+                other.close()
+
+    tmp_path.mkdir()
+    url = f"sqlite+aiosqlite:///{path}"
+    with temporary_settings({PREFECT_API_DATABASE_CONNECTION_URL: url}), temporary_database_config(None):
+        configure(url)
+        return asyncio.run(read_in_a_transaction())
+
+
+def test_a_transaction_that_will_write_takes_the_lock_first_and_cannot_lose_its_snapshot(tmp_path):
+    assert _holds_write_lock_while_reading(tmp_path / "ours", lambda url: wait_briefly_for_sqlite(2.0))
+    assert not _holds_write_lock_while_reading(
+        tmp_path / "prefect", lambda url: set_database_config(AioSqliteConfiguration(url)))
