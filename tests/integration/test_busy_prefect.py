@@ -62,55 +62,54 @@ def test_without_it_prefect_answers_busy_and_leaves_the_wait_to_its_client(tmp_p
     assert locked_once == ["hiring-exclusion-review"] and flows == []
 
 
-def _busy_timeout(tmp_path, configure) -> int:
-    """Prefect's SQLite wait for the write lock (ms) on a connection of its database interface."""
-    from prefect.server.database.dependencies import provide_database_interface
+def ours(url: str) -> None:
+    wait_briefly_for_sqlite(2.0)
 
-    async def read() -> int:
-        engine = await provide_database_interface().engine()
-        async with engine.connect() as connection:
-            return (await connection.exec_driver_sql("PRAGMA busy_timeout")).scalar()
 
+def prefects(url: str) -> None:
+    set_database_config(AioSqliteConfiguration(url))
+
+
+def _on_a_database_of_its_own(tmp_path, configure, probe):
+    """probe(path of the database file) run against Prefect's database interface, configured by configure(url)."""
     tmp_path.mkdir()
     url = f"sqlite+aiosqlite:///{tmp_path}/prefect.db"
     with temporary_settings({PREFECT_API_DATABASE_CONNECTION_URL: url}), temporary_database_config(None):
         configure(url)
-        return asyncio.run(read())
+        return asyncio.run(probe(tmp_path / "prefect.db"))
 
 
-def test_prefect_sqlite_waits_two_seconds_for_its_write_lock_instead_of_sixty(tmp_path):
-    assert _busy_timeout(tmp_path / "ours", lambda url: wait_briefly_for_sqlite(2.0)) == 2000
-    prefects = _busy_timeout(tmp_path / "prefect", lambda url: set_database_config(AioSqliteConfiguration(url)))
-    assert prefects == 60000
+async def _busy_timeout(path) -> int:
+    """Prefect's SQLite wait for the write lock (ms) on a connection of its database interface."""
+    from prefect.server.database.dependencies import provide_database_interface
+
+    engine = await provide_database_interface().engine()
+    async with engine.connect() as connection:
+        return (await connection.exec_driver_sql("PRAGMA busy_timeout")).scalar()
 
 
-def _holds_write_lock_while_reading(tmp_path, configure) -> bool:
+async def _holds_write_lock_while_reading(path) -> bool:
     """Whether a transaction of Prefect's that has only read so far already holds SQLite's write lock."""
     from prefect.server.database.dependencies import provide_database_interface
 
-    path = tmp_path / "prefect.db"
+    async with provide_database_interface().session_context(begin_transaction=True) as session:
+        await session.execute(sqlalchemy.text("SELECT 1"))
+        other = sqlite3.connect(path, timeout=0)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.rollback()
+            return False
+        except sqlite3.OperationalError:
+            return True
+        finally:
+            other.close()
 
-    async def read_in_a_transaction() -> bool:
-        async with provide_database_interface().session_context(begin_transaction=True) as session:
-            await session.execute(sqlalchemy.text("SELECT 1"))
-            other = sqlite3.connect(path, timeout=0)
-            try:
-                other.execute("BEGIN IMMEDIATE")
-                other.rollback()
-                return False
-            except sqlite3.OperationalError:
-                return True
-            finally:
-                other.close()
 
-    tmp_path.mkdir()
-    url = f"sqlite+aiosqlite:///{path}"
-    with temporary_settings({PREFECT_API_DATABASE_CONNECTION_URL: url}), temporary_database_config(None):
-        configure(url)
-        return asyncio.run(read_in_a_transaction())
+def test_prefect_sqlite_waits_two_seconds_for_its_write_lock_instead_of_sixty(tmp_path):
+    assert _on_a_database_of_its_own(tmp_path / "ours", ours, _busy_timeout) == 2000
+    assert _on_a_database_of_its_own(tmp_path / "prefect", prefects, _busy_timeout) == 60000
 
 
 def test_a_transaction_that_will_write_takes_the_lock_first_and_cannot_lose_its_snapshot(tmp_path):
-    assert _holds_write_lock_while_reading(tmp_path / "ours", lambda url: wait_briefly_for_sqlite(2.0))
-    assert not _holds_write_lock_while_reading(
-        tmp_path / "prefect", lambda url: set_database_config(AioSqliteConfiguration(url)))
+    assert _on_a_database_of_its_own(tmp_path / "ours", ours, _holds_write_lock_while_reading)
+    assert not _on_a_database_of_its_own(tmp_path / "prefect", prefects, _holds_write_lock_while_reading)
