@@ -86,8 +86,9 @@ class RetryBusy:
 
 
 def wait_briefly_for_sqlite(seconds: float) -> None:
-    """Have Prefect's SQLite connections wait at most `seconds` for the write lock (nothing on PostgreSQL): through
-    Prefect's own hook for its database configuration, before its application is built."""
+    """Have Prefect's SQLite connections wait at most `seconds` for the write lock, and its DEFERRED transactions
+    begin IMMEDIATE (nothing on PostgreSQL): through Prefect's own hook for its database configuration, before its
+    application is built."""
     from prefect.server.database.configurations import SQLITE_BEGIN_MODE, AioSqliteConfiguration
     from prefect.server.database.dependencies import set_database_config
     from prefect.settings import PREFECT_API_DATABASE_CONNECTION_URL
