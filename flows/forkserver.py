@@ -15,7 +15,7 @@ FLOW_MODULES = ("flows.hiring_review", "flows.improvement_plan", "flows.outbox_d
 
 # What each run would otherwise import after the fork (about 0.4 s a run, tests/bench/resume.py): prefect.runner
 # (the child runs the parent's main module again as __mp_main__), the task engine, both database drivers and the
-# holidays package's countries (the business calendar's first use).
+# holidays package's countries (the business calendar's first use). Then flows/preloaded.py, last.
 _PRELOAD = ("prefect.flow_engine", "prefect.runner", "prefect.task_engine", "prefect.utilities.visualization",
             "sqlite3", "sqlalchemy.dialects.sqlite", "psycopg", "sqlalchemy.dialects.postgresql",
             "holidays.countries", "rich._emoji_codes", "encodings.idna", "anyio._core._sockets",
@@ -30,7 +30,7 @@ def start_runs_from_a_forkserver() -> None:
     import prefect.flow_engine
 
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([*_PRELOAD, *FLOW_MODULES])
+    context.set_forkserver_preload([*_PRELOAD, *FLOW_MODULES, "flows.preloaded"])
 
     class _Forkserver:
         @staticmethod
