@@ -7,11 +7,11 @@ forked from it would otherwise do again.
 """
 
 import gc
+import importlib
 
 from sqlalchemy.orm import configure_mappers
 
-import models.tables  # noqa: F401  (every table, so that configure_mappers sees every mapper)
-
+importlib.import_module("models.tables")  # every table, so that configure_mappers sees every mapper
 configure_mappers()
 gc.collect()
 gc.freeze()
